@@ -1,0 +1,44 @@
+// Shared declarations of every Grokpad kernel (prepended to each kernel file by `gpu/kernels.rs`).
+// One bind-group layout for all kernels: 0 = static dims, 1 = per-step slot (dynamic offset),
+// 2..4 = read-only storage, 5..7 = read-write storage. Formulas mirror `src/core/ops.rs`.
+
+struct Dims {
+    m: u32, b: u32, i: u32, o: u32,
+    act: u32, act_prev: u32, x_stride_m: u32, p_stride: u32,
+    w_off: u32, b_off: u32, t_stride_m: u32, kind: u32,
+};
+
+struct Slot {
+    lr: f32, l2: f32, beta1: f32, beta2: f32,
+    eps: f32, bc1: f32, bc2: f32, idx_off: u32,
+};
+
+@group(0) @binding(0) var<uniform> d: Dims;
+@group(0) @binding(1) var<uniform> slot: Slot;
+
+const WG: u32 = 64u;
+
+// Stable tanh: exp of a non-positive argument never overflows.
+fn tanh_s(z: f32) -> f32 {
+    let e = exp(-2.0 * abs(z));
+    return sign(z) * (1.0 - e) / (1.0 + e);
+}
+
+fn act_fwd(a: u32, z: f32) -> f32 {
+    switch a {
+        case 0u: { return max(z, 0.0); }
+        case 1u: { return tanh_s(z); }
+        case 2u: { return 1.0 / (1.0 + exp(-z)); }
+        default: { return z; }
+    }
+}
+
+// σ'(z) from the output a = σ(z).
+fn act_grad(a: u32, y: f32) -> f32 {
+    switch a {
+        case 0u: { return select(0.0, 1.0, y > 0.0); }
+        case 1u: { return 1.0 - y * y; }
+        case 2u: { return y * (1.0 - y); }
+        default: { return 1.0; }
+    }
+}

@@ -1,0 +1,45 @@
+// The loss head (reference: `core::ops::loss_head`).
+// kind 0 = MSE on a tanh output with ±1 targets (TFP), kind 1 = softmax cross-entropy.
+
+@group(0) @binding(2) var<storage, read> in_a: array<f32>;
+@group(0) @binding(3) var<storage, read> in_t: array<u32>;
+@group(0) @binding(5) var<storage, read_write> out_a: array<f32>;
+@group(0) @binding(6) var<storage, read_write> out_b: array<f32>;
+@group(0) @binding(7) var<storage, read_write> out_c: array<f32>;
+
+// Loss head: in_a = outputs [M,B,C], in_t = targets ([M,B] or shared [B]);
+// out_a = dz [M,B,C], out_b = loss [M,B], out_c = correct [M,B].
+@compute @workgroup_size(64)
+fn head(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let total = d.m * d.b;
+    let c = d.o;
+    let inv_b = 1.0 / f32(d.b);
+    for (var k = gid.x; k < total; k += nwg.x * WG) {
+        let m = k / d.b;
+        let bb = k % d.b;
+        let tc = in_t[m * d.t_stride_m + bb];
+        if (d.kind == 0u) {
+            let a = in_a[k];
+            let y = select(-1.0, 1.0, tc == 1u);
+            let e = a - y;
+            out_b[k] = 0.5 * e * e;
+            out_a[k] = e * (1.0 - a * a) * inv_b;
+            out_c[k] = select(0.0, 1.0, (a >= 0.0) == (tc == 1u));
+        } else {
+            var mx = in_a[k * c];
+            var arg = 0u;
+            for (var j = 1u; j < c; j++) {
+                let v = in_a[k * c + j];
+                if (v > mx) { mx = v; arg = j; }
+            }
+            var se = 0.0;
+            for (var j = 0u; j < c; j++) { se += exp(in_a[k * c + j] - mx); }
+            out_b[k] = mx + log(se) - in_a[k * c + tc];
+            for (var j = 0u; j < c; j++) {
+                let p = exp(in_a[k * c + j] - mx) / se;
+                out_a[k * c + j] = (p - select(0.0, 1.0, j == tc)) * inv_b;
+            }
+            out_c[k] = select(0.0, 1.0, arg == tc);
+        }
+    }
+}

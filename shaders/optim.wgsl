@@ -1,0 +1,30 @@
+// Optimizers over the flat parameter buffer (reference: `core::optim`): SGD with L2 on weights
+// (mask), Adam (Kingma & Ba 2015) with bias correction. d.m = element count, d.p_stride = P.
+
+@group(0) @binding(2) var<storage, read> grads: array<f32>;
+@group(0) @binding(3) var<storage, read> mask: array<f32>;
+@group(0) @binding(5) var<storage, read_write> params: array<f32>;
+@group(0) @binding(6) var<storage, read_write> m1: array<f32>;
+@group(0) @binding(7) var<storage, read_write> m2: array<f32>;
+
+@compute @workgroup_size(64)
+fn sgd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    for (var k = gid.x; k < d.m; k += nwg.x * WG) {
+        let w = params[k];
+        let g = grads[k] + slot.l2 * mask[k % d.p_stride] * w;
+        params[k] = w - slot.lr * g;
+    }
+}
+
+@compute @workgroup_size(64)
+fn adam(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    for (var k = gid.x; k < d.m; k += nwg.x * WG) {
+        let w = params[k];
+        let g = grads[k] + slot.l2 * mask[k % d.p_stride] * w;
+        let a = slot.beta1 * m1[k] + (1.0 - slot.beta1) * g;
+        let v = slot.beta2 * m2[k] + (1.0 - slot.beta2) * g * g;
+        m1[k] = a;
+        m2[k] = v;
+        params[k] = w - slot.lr * (a / slot.bc1) / (sqrt(v / slot.bc2) + slot.eps);
+    }
+}

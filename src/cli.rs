@@ -1,0 +1,166 @@
+//! The native CLI: runs a share URL headless with the same engine as the page (DESIGN.md §4).
+//! `grokpad run --url '<url or hash>' [--steps N] [--backend cpu|gpu] --json [--curves F.csv]`.
+//! The JSON holds no timings (unless `--timings`), so a CPU run of one URL is byte-identical.
+
+use crate::engine::cpu::CpuBackend;
+use crate::engine::Backend;
+use crate::experiment::{url, BackendChoice, Experiment};
+use crate::gpu::{GpuBackend, GpuContext};
+use crate::train::{setup, Session};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "grokpad", version, about = "Grokpad: train the experiment of a share URL headless")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BackendArg {
+    Cpu,
+    Gpu,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Train the experiment of a URL and print its final metrics.
+    Run {
+        /// Full URL or just the hash (`v=1&data=xor...`).
+        #[arg(long)]
+        url: String,
+        /// Steps to train (overrides the URL's `steps`).
+        #[arg(long)]
+        steps: Option<u64>,
+        /// Backend (overrides the URL's `backend`; `webgpu` in a URL means `gpu`).
+        #[arg(long, value_enum)]
+        backend: Option<BackendArg>,
+        /// Print one JSON object (otherwise a short text summary).
+        #[arg(long)]
+        json: bool,
+        /// Write the curves as CSV: step,train_loss,test_loss,train_acc,test_acc.
+        #[arg(long)]
+        curves: Option<std::path::PathBuf>,
+        /// Record a curve row every N steps (default: about 200 rows over the run).
+        #[arg(long)]
+        every: Option<u64>,
+        /// Add wall-clock timings (steps/s) to the output.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Print the table of URL keys (range, default, meaning) as Markdown.
+    Keys,
+}
+
+/// Entry point; returns the process exit code (2 for bad input, 1 for a failed run).
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.cmd {
+        Cmd::Keys => {
+            print!("{}", url::keys_markdown());
+            0
+        }
+        Cmd::Run { url, steps, backend, json, curves, every, timings } => {
+            match run(&url, steps, backend, json, curves, every, timings) {
+                Ok(out) => {
+                    println!("{out}");
+                    0
+                }
+                Err((code, msg)) => {
+                    eprintln!("grokpad: {msg}");
+                    code
+                }
+            }
+        }
+    }
+}
+
+fn make_backend(e: &Experiment, gpu: bool) -> Result<(crate::core::data::Data, Box<dyn Backend>), String> {
+    let (d, s) = setup(e);
+    if gpu {
+        let ctx = Arc::new(GpuContext::new_blocking()?);
+        Ok((d, Box::new(GpuBackend::new(ctx, s, 0)?)))
+    } else {
+        Ok((d, Box::new(CpuBackend::new(s, 0))))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run(
+    input: &str,
+    steps: Option<u64>,
+    backend: Option<BackendArg>,
+    json: bool,
+    curves: Option<std::path::PathBuf>,
+    every: Option<u64>,
+    timings: bool,
+) -> Result<String, (i32, String)> {
+    if input.trim().is_empty() {
+        return Err((2, "--url is empty".into()));
+    }
+    let dec = url::decode(input);
+    for n in &dec.notices {
+        eprintln!("grokpad: notice: {n}");
+    }
+    let mut e = dec.experiment;
+    if let Some(s) = steps {
+        if s == 0 || s > crate::experiment::limits::STEPS.1 {
+            return Err((2, format!("--steps must be 1..={}", crate::experiment::limits::STEPS.1)));
+        }
+        e.steps = s;
+    }
+    let gpu = match backend {
+        Some(b) => b == BackendArg::Gpu,
+        None => e.backend == BackendChoice::Webgpu,
+    };
+    let every = every.unwrap_or((e.steps / 200).max(1));
+    if every == 0 {
+        return Err((2, "--every must be at least 1".into()));
+    }
+    let (d, b) = make_backend(&e, gpu).map_err(|m| (1, m))?;
+    let label = b.label();
+    let mut session = Session::new(e.clone(), d, b, 0);
+    let t0 = Instant::now();
+    let last = session.run_blocking(e.steps, every).map_err(|m| (1, m))?;
+    let secs = t0.elapsed().as_secs_f64();
+    if let Some(path) = curves {
+        let mut csv = String::from("step,train_loss,test_loss,train_acc,test_acc\n");
+        for r in session.rows() {
+            csv.push_str(&format!("{},{},{},{},{}\n", r.step, r.train_loss, r.test_loss, r.train_acc, r.test_acc));
+        }
+        std::fs::write(&path, csv).map_err(|err| (1, format!("cannot write {}: {err}", path.display())))?;
+    }
+    let (tr, te) = (last.train[0], last.test[0]);
+    let mut out = serde_json::json!({
+        "url": format!("#{}", url::encode(&e)),
+        "steps": last.step,
+        "backend": if gpu { "gpu" } else { "cpu" },
+        "train_loss": tr.loss,
+        "test_loss": te.loss,
+        "train_acc": tr.acc,
+        "test_acc": te.acc,
+        "notices": dec.notices.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+    });
+    if timings {
+        out["adapter"] = label.clone().into();
+        out["seconds"] = secs.into();
+        out["steps_per_s"] = (last.step as f64 / secs.max(1e-9)).into();
+    }
+    if json {
+        Ok(out.to_string())
+    } else {
+        Ok(format!(
+            "{} steps on {label}: train loss {:.4} acc {:.3}, test loss {:.4} acc {:.3}",
+            last.step, tr.loss, tr.acc, te.loss, te.acc
+        ))
+    }
+}

@@ -1,0 +1,168 @@
+//! The CPU backend: a training step composed from the `core::ops` reference, exactly the
+//! sequence of kernels the GPU step plan dispatches (gather → dense fwd × L → loss head →
+//! dense bwd (weight, data) × L → optimizer). Runs natively and in wasm (the browser fallback).
+
+use super::{grid_points, reduce_stats, Backend, Setup, Snapshot, GRID_RES};
+use crate::core::mlp::Layout;
+use crate::core::ops::{dense_bwd_data, dense_bwd_weight, dense_fwd, gather, loss_head, HeadOut};
+use crate::core::optim::{adam, sgd, StepHyper};
+use crate::experiment::Optimizer;
+
+/// Scratch for one forward/backward pass at batch size B.
+struct Scratch {
+    xb: Vec<f32>,
+    tb: Vec<u32>,
+    acts: Vec<Vec<f32>>,
+    dz: Vec<Vec<f32>>,
+    loss: Vec<f32>,
+    correct: Vec<f32>,
+}
+
+pub struct CpuBackend {
+    s: Setup,
+    t_train: Vec<u32>,
+    t_test: Vec<u32>,
+    grads: Vec<f32>,
+    m1: Vec<f32>,
+    m2: Vec<f32>,
+    mask: Vec<f32>,
+    scratch: Scratch,
+    steps: u64,
+    pending: Option<bool>,
+    params_pending: bool,
+}
+
+impl CpuBackend {
+    pub fn new(s: Setup, start_step: u64) -> Self {
+        let l = &s.layout;
+        let (mb, n) = (l.models * s.batch, l.p * l.models);
+        let scratch = Scratch {
+            xb: vec![0.0; mb * l.inputs()],
+            tb: vec![0; mb],
+            acts: l.layers.iter().map(|x| vec![0.0; mb * x.o]).collect(),
+            dz: l.layers.iter().map(|x| vec![0.0; mb * x.o]).collect(),
+            loss: vec![0.0; mb],
+            correct: vec![0.0; mb],
+        };
+        let (m1, m2) = s.moments.clone().unwrap_or_else(|| (vec![0.0; n], vec![0.0; n]));
+        CpuBackend {
+            t_train: s.train.y.iter().map(|&v| v as u32).collect(),
+            t_test: s.test.y.iter().map(|&v| v as u32).collect(),
+            grads: vec![0.0; n],
+            m1,
+            m2,
+            mask: l.decay_mask(),
+            scratch,
+            steps: start_step,
+            pending: None,
+            params_pending: false,
+            s,
+        }
+    }
+
+    pub fn params(&self) -> &[f32] {
+        &self.s.params
+    }
+
+    /// One training step on the minibatch `idx` ([M, B]).
+    pub fn step(&mut self, h: &StepHyper, idx: &[u32]) {
+        let (l, b, sc) = (&self.s.layout, self.s.batch, &mut self.scratch);
+        let i0 = l.inputs();
+        gather(i0, &self.s.train.x, &self.t_train, idx, &mut sc.xb, &mut sc.tb);
+        let nl = l.layers.len();
+        for k in 0..nl {
+            let (before, rest) = sc.acts.split_at_mut(k);
+            let (input, stride) = if k == 0 { (&sc.xb[..], b * i0) } else { (&before[k - 1][..], b * l.layers[k].i) };
+            dense_fwd(&l.dims(k, b, stride), input, &self.s.params, &mut rest[0]);
+        }
+        let out = HeadOut { dz: &mut sc.dz[nl - 1], loss: &mut sc.loss, correct: &mut sc.correct };
+        loss_head(l.loss, l.models, b, l.outputs(), b, &sc.acts[nl - 1], &sc.tb, out);
+        for k in (0..nl).rev() {
+            let (input, stride) = if k == 0 { (&sc.xb[..], b * i0) } else { (&sc.acts[k - 1][..], b * l.layers[k].i) };
+            let d = l.dims(k, b, stride);
+            dense_bwd_weight(&d, input, &sc.dz[k], &mut self.grads);
+            if k > 0 {
+                let (lo, hi) = sc.dz.split_at_mut(k);
+                let act_prev = l.layers[k - 1].act;
+                dense_bwd_data(&d, &hi[0], &self.s.params, &sc.acts[k - 1], act_prev, &mut lo[k - 1]);
+            }
+        }
+        match self.s.opt {
+            Optimizer::Sgd => sgd(&mut self.s.params, &self.grads, &self.mask, h),
+            Optimizer::Adam => adam(&mut self.s.params, &self.grads, &self.mask, &mut self.m1, &mut self.m2, h),
+        }
+        self.steps += 1;
+    }
+
+    /// Per-model stats of a split, evaluation mode.
+    fn eval(&self, x: &[f32], t: &[u32]) -> Vec<super::Stats> {
+        let l = &self.s.layout;
+        let n = t.len();
+        if n == 0 {
+            return reduce_stats(&[], &[], l.models, 0);
+        }
+        let acts = l.forward(&self.s.params, x, n);
+        let mn = l.models * n;
+        let (mut dz, mut loss, mut correct) = (vec![0.0; mn * l.outputs()], vec![0.0; mn], vec![0.0; mn]);
+        let out = HeadOut { dz: &mut dz, loss: &mut loss, correct: &mut correct };
+        loss_head(l.loss, l.models, n, l.outputs(), 0, acts.last().unwrap(), t, out);
+        reduce_stats(&loss, &correct, l.models, n)
+    }
+
+    /// Evaluate now (the CPU has no queue).
+    pub fn snapshot(&self, grid: bool) -> Snapshot {
+        let l: &Layout = &self.s.layout;
+        let grid = grid.then(|| {
+            let g = grid_points();
+            let n = GRID_RES * GRID_RES;
+            let acts = l.forward(&self.s.params, &g, n);
+            let out = acts.last().unwrap();
+            (0..n).map(|k| l.score(&out[k * l.outputs()..(k + 1) * l.outputs()])).collect()
+        });
+        Snapshot {
+            step: self.steps,
+            train: self.eval(&self.s.train.x, &self.t_train),
+            test: self.eval(&self.s.test.x, &self.t_test),
+            grid,
+        }
+    }
+}
+
+impl Backend for CpuBackend {
+    fn label(&self) -> String {
+        "CPU".into()
+    }
+    fn steps(&self) -> u64 {
+        self.steps
+    }
+    fn train(&mut self, hyper: &[StepHyper], idx: &[u32]) {
+        let per = self.s.layout.models * self.s.batch;
+        for (k, h) in hyper.iter().enumerate() {
+            self.step(h, &idx[k * per..(k + 1) * per]);
+        }
+    }
+    fn busy(&self) -> bool {
+        false
+    }
+    fn request_snapshot(&mut self, grid: bool) -> bool {
+        if self.pending.is_some() {
+            return false;
+        }
+        self.pending = Some(grid);
+        true
+    }
+    fn poll_snapshot(&mut self) -> Option<Result<Snapshot, String>> {
+        self.pending.take().map(|g| Ok(self.snapshot(g)))
+    }
+    fn wait(&mut self) {}
+    fn request_params(&mut self) -> bool {
+        self.params_pending = true;
+        true
+    }
+    fn poll_params(&mut self) -> crate::engine::Polled<crate::engine::ParamState> {
+        if !std::mem::take(&mut self.params_pending) {
+            return None;
+        }
+        Some(Ok((self.s.params.clone(), self.m1.clone(), self.m2.clone())))
+    }
+}

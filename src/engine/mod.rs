@@ -1,0 +1,102 @@
+//! The engine boundary: a `Backend` executes training steps and evaluations for M models of one
+//! static layout. Two implementations: `cpu` (the plain-Rust reference, also the fallback in the
+//! browser) and `gpu::GpuBackend` (wgpu: WebGPU in the browser, Vulkan natively).
+//! The session (`train`) owns the schedule: batch order and per-step hyperparameters.
+
+pub mod cpu;
+
+use crate::core::data::Split;
+use crate::core::mlp::Layout;
+use crate::core::optim::StepHyper;
+use crate::experiment::Optimizer;
+
+/// Boundary heatmap resolution (cells per side over [-6, 6]²).
+pub const GRID_RES: usize = 64;
+
+/// Everything a backend is built from.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    pub layout: Layout,
+    pub opt: Optimizer,
+    /// Minibatch size B.
+    pub batch: usize,
+    pub train: Split,
+    pub test: Split,
+    /// Initial parameters [M, P].
+    pub params: Vec<f32>,
+    /// Adam moments to resume from (device loss, backend switch); zeros when `None`.
+    pub moments: Option<(Vec<f32>, Vec<f32>)>,
+}
+
+/// Loss and accuracy of one model on one split, in evaluation mode over the whole split.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Stats {
+    pub loss: f32,
+    pub acc: f32,
+}
+
+/// Metrics after `step` steps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub step: u64,
+    /// Per model.
+    pub train: Vec<Stats>,
+    pub test: Vec<Stats>,
+    /// Model 0's boundary scores in [-1, 1], `GRID_RES²`, row 0 at y = +6.
+    pub grid: Option<Vec<f32>>,
+}
+
+/// Parameters, Adam first and second moments, each [M, P].
+pub type ParamState = (Vec<f32>, Vec<f32>, Vec<f32>);
+/// Result of polling an asynchronous readback: `None` while pending.
+pub type Polled<T> = Option<Result<T, String>>;
+
+/// A training backend. Calls never block on the web; natively `wait` blocks until idle.
+pub trait Backend {
+    /// Human-readable name: the adapter's name (or vendor/architecture) or "CPU".
+    fn label(&self) -> String;
+    /// Steps submitted so far.
+    fn steps(&self) -> u64;
+    /// Queue one training step per entry of `hyper`; `idx` holds `hyper.len() × M × B` indices
+    /// into the training split.
+    fn train(&mut self, hyper: &[StepHyper], idx: &[u32]);
+    /// True while the backend wants no more work queued (GPU submits in flight).
+    fn busy(&self) -> bool;
+    /// Start an evaluation after all queued steps; false if one is already pending.
+    fn request_snapshot(&mut self, grid: bool) -> bool;
+    /// The pending evaluation, once ready. `Err` means the backend failed (device lost).
+    fn poll_snapshot(&mut self) -> Option<Result<Snapshot, String>>;
+    /// Natively: block until queued work and pending readbacks complete. No-op on the web.
+    fn wait(&mut self);
+    /// Start reading the parameters (and Adam moments) back; false if pending.
+    fn request_params(&mut self) -> bool;
+    /// The parameters [M, P] and moments once read.
+    fn poll_params(&mut self) -> Polled<ParamState>;
+}
+
+/// The grid of evaluation points over [-6, 6]², [GRID_RES², 2], row 0 at y = +6.
+pub fn grid_points() -> Vec<f32> {
+    let mut g = Vec::with_capacity(GRID_RES * GRID_RES * 2);
+    let step = 12.0 / GRID_RES as f32;
+    for r in 0..GRID_RES {
+        for c in 0..GRID_RES {
+            g.push(-6.0 + (c as f32 + 0.5) * step);
+            g.push(6.0 - (r as f32 + 0.5) * step);
+        }
+    }
+    g
+}
+
+/// Reduce per-example loss and correctness [M, N] to per-model stats.
+pub fn reduce_stats(loss: &[f32], correct: &[f32], m: usize, n: usize) -> Vec<Stats> {
+    (0..m)
+        .map(|mi| {
+            if n == 0 {
+                return Stats { loss: f32::NAN, acc: f32::NAN };
+            }
+            let l: f64 = loss[mi * n..(mi + 1) * n].iter().map(|&v| v as f64).sum();
+            let c: f64 = correct[mi * n..(mi + 1) * n].iter().map(|&v| v as f64).sum();
+            Stats { loss: (l / n as f64) as f32, acc: (c / n as f64) as f32 }
+        })
+        .collect()
+}

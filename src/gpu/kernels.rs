@@ -1,0 +1,139 @@
+//! The compute pipelines (one per WGSL entry point in `shaders/`) and their single shared
+//! bind-group layout: 0 = static dims (uniform), 1 = per-step slot (uniform, dynamic offset),
+//! 2..4 = read-only storage, 5..7 = read-write storage. Built once per device.
+
+use bytemuck::{Pod, Zeroable};
+
+/// Stride of both uniform arrays (dims and step slots): WebGPU's offset alignment.
+pub const UNIFORM_STRIDE: u64 = 256;
+/// Threads per workgroup in every kernel (`WG` in `shaders/common.wgsl`).
+pub const WG: usize = 64;
+/// Upper bound on workgroups per dispatch; kernels loop (grid-stride) over the rest.
+pub const MAX_GROUPS: usize = 1024;
+
+/// Static dims of one dispatch; mirrors `Dims` in `shaders/common.wgsl`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq)]
+pub struct Dims {
+    pub m: u32,
+    pub b: u32,
+    pub i: u32,
+    pub o: u32,
+    pub act: u32,
+    pub act_prev: u32,
+    pub x_stride_m: u32,
+    pub p_stride: u32,
+    pub w_off: u32,
+    pub b_off: u32,
+    pub t_stride_m: u32,
+    pub kind: u32,
+}
+
+/// Per-step hyperparameters; mirrors `Slot` in `shaders/common.wgsl`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable)]
+pub struct Slot {
+    pub lr: f32,
+    pub l2: f32,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub eps: f32,
+    pub bc1: f32,
+    pub bc2: f32,
+    pub idx_off: u32,
+}
+
+/// Which kernel a dispatch runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum K {
+    Gather,
+    Fwd,
+    BwdData,
+    BwdWeight,
+    Head,
+    Sgd,
+    Adam,
+}
+
+/// A WGSL file: name, source, and its (kernel, entry point) pairs.
+type KernelFile<'a> = (&'a str, &'a str, &'a [(K, &'a str)]);
+
+pub struct Kernels {
+    pub layout: wgpu::BindGroupLayout,
+    pipelines: Vec<(K, wgpu::ComputePipeline)>,
+}
+
+const COMMON: &str = include_str!("../../shaders/common.wgsl");
+
+fn entry(binding: u32, ty: wgpu::BindingType) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry { binding, visibility: wgpu::ShaderStages::COMPUTE, ty, count: None }
+}
+
+fn storage(read_only: bool) -> wgpu::BindingType {
+    wgpu::BindingType::Buffer {
+        ty: wgpu::BufferBindingType::Storage { read_only },
+        has_dynamic_offset: false,
+        min_binding_size: None,
+    }
+}
+
+fn uniform(dynamic: bool) -> wgpu::BindingType {
+    wgpu::BindingType::Buffer {
+        ty: wgpu::BufferBindingType::Uniform,
+        has_dynamic_offset: dynamic,
+        min_binding_size: None,
+    }
+}
+
+impl Kernels {
+    pub fn new(device: &wgpu::Device) -> Self {
+        let mut entries = vec![entry(0, uniform(false)), entry(1, uniform(true))];
+        entries.extend((2..5).map(|b| entry(b, storage(true))));
+        entries.extend((5..8).map(|b| entry(b, storage(false))));
+        let layout = device
+            .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some("grokpad"), entries: &entries });
+        let pl = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some("grokpad"),
+            bind_group_layouts: &[Some(&layout)],
+            immediate_size: 0,
+        });
+        let files: [KernelFile; 4] = [
+            ("gather", include_str!("../../shaders/gather.wgsl"), &[(K::Gather, "gather")]),
+            (
+                "dense",
+                include_str!("../../shaders/dense.wgsl"),
+                &[(K::Fwd, "fwd"), (K::BwdData, "bwd_data"), (K::BwdWeight, "bwd_weight")],
+            ),
+            ("head", include_str!("../../shaders/head.wgsl"), &[(K::Head, "head")]),
+            ("optim", include_str!("../../shaders/optim.wgsl"), &[(K::Sgd, "sgd"), (K::Adam, "adam")]),
+        ];
+        let mut pipelines = Vec::new();
+        for (name, src, entries) in files {
+            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some(name),
+                source: wgpu::ShaderSource::Wgsl(format!("{COMMON}\n{src}").into()),
+            });
+            for &(k, ep) in entries {
+                let p = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(ep),
+                    layout: Some(&pl),
+                    module: &module,
+                    entry_point: Some(ep),
+                    compilation_options: Default::default(),
+                    cache: None,
+                });
+                pipelines.push((k, p));
+            }
+        }
+        Kernels { layout, pipelines }
+    }
+
+    pub fn pipeline(&self, k: K) -> &wgpu::ComputePipeline {
+        &self.pipelines.iter().find(|(kk, _)| *kk == k).expect("every kernel is built").1
+    }
+}
+
+/// Workgroups for `total` threads of work (grid-stride beyond `MAX_GROUPS`).
+pub fn groups(total: usize) -> u32 {
+    total.div_ceil(WG).clamp(1, MAX_GROUPS) as u32
+}

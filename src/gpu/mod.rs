@@ -1,0 +1,13 @@
+//! `gpu`: the wgpu engine — context (device with the adapter's limits), the WGSL kernels of
+//! `shaders/`, the memory plan checked before allocation, and the static step plan that runs
+//! K training steps per submit and reads metrics back without blocking (DESIGN.md §3).
+
+pub mod context;
+pub mod kernels;
+pub mod memory;
+pub mod oneshot;
+pub mod plan;
+pub mod readback;
+
+pub use context::GpuContext;
+pub use plan::GpuBackend;

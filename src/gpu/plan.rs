@@ -1,0 +1,448 @@
+//! The GPU backend: a static step plan compiled once per experiment (DESIGN.md §3). All buffers
+//! and bind groups are made here; training encodes K steps per submit (per-step hyperparameters
+//! through a dynamic-offset uniform slot), and metrics come back through mapped staging buffers
+//! without blocking. The dispatch sequence is exactly `engine::cpu::CpuBackend::step`.
+
+use super::context::GpuContext;
+use super::kernels::{groups, Dims, Kernels, Slot, K, UNIFORM_STRIDE};
+use super::memory;
+use super::readback::Readback;
+use crate::core::mlp::Layout;
+use crate::core::optim::StepHyper;
+use crate::engine::{grid_points, reduce_stats, Backend, Setup, Snapshot, GRID_RES};
+use crate::experiment::{Loss, Optimizer};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use wgpu::util::DeviceExt;
+use wgpu::{Buffer, BufferUsages as U};
+
+struct Dispatch {
+    k: K,
+    bg: usize,
+    groups: u32,
+    slot: bool,
+}
+
+/// Collects dims and bind groups while the plan is compiled.
+struct Builder<'a> {
+    ctx: &'a GpuContext,
+    kern: &'a Kernels,
+    dims: Vec<Dims>,
+    dims_buf: Buffer,
+    slot_buf: Buffer,
+    dummy_ro: Buffer,
+    dummy_rw: [Buffer; 3],
+    groups: Vec<wgpu::BindGroup>,
+}
+
+fn bind(binding: u32, buffer: &Buffer, size: Option<u64>, offset: u64) -> wgpu::BindGroupEntry<'_> {
+    wgpu::BindGroupEntry {
+        binding,
+        resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+            buffer,
+            offset,
+            size: size.and_then(wgpu::BufferSize::new),
+        }),
+    }
+}
+
+impl Builder<'_> {
+    fn add(&mut self, k: K, d: Dims, work: usize, ro: [Option<&Buffer>; 3], rw: [Option<&Buffer>; 3]) -> Dispatch {
+        let di = self.dims.len() as u64;
+        self.dims.push(d);
+        let mut entries = vec![
+            bind(0, &self.dims_buf, Some(size_of::<Dims>() as u64), di * UNIFORM_STRIDE),
+            bind(1, &self.slot_buf, Some(size_of::<Slot>() as u64), 0),
+        ];
+        for (j, b) in ro.iter().enumerate() {
+            entries.push(bind(2 + j as u32, b.unwrap_or(&self.dummy_ro), None, 0));
+        }
+        for (j, b) in rw.iter().enumerate() {
+            entries.push(bind(5 + j as u32, b.unwrap_or(&self.dummy_rw[j]), None, 0));
+        }
+        let bg = self.ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: None,
+            layout: &self.kern.layout,
+            entries: &entries,
+        });
+        self.groups.push(bg);
+        Dispatch { k, bg: self.groups.len() - 1, groups: groups(work), slot: matches!(k, K::Gather | K::Sgd | K::Adam) }
+    }
+}
+
+pub struct GpuBackend {
+    ctx: Arc<GpuContext>,
+    kern: Kernels,
+    layout: Layout,
+    batch: usize,
+    n: (usize, usize),
+    k_max: usize,
+    slot_buf: Buffer,
+    idx_buf: Buffer,
+    bind_groups: Vec<wgpu::BindGroup>,
+    step_plan: Vec<Dispatch>,
+    eval_plan: Vec<Dispatch>,
+    grid_plan: Vec<Dispatch>,
+    /// (source, bytes) copied into the snapshot staging buffer, in order; the last is the grid.
+    eval_copies: Vec<(Buffer, u64)>,
+    state: [Buffer; 3],
+    snap: Readback,
+    params_rb: Readback,
+    steps: u64,
+    in_flight: Arc<AtomicU32>,
+}
+
+fn storage(ctx: &GpuContext, label: &str, bytes: usize) -> Buffer {
+    ctx.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: (bytes.max(16) as u64).next_multiple_of(4),
+        usage: U::STORAGE | U::COPY_SRC | U::COPY_DST,
+        mapped_at_creation: false,
+    })
+}
+
+fn init(ctx: &GpuContext, label: &str, bytes: &[u8]) -> Buffer {
+    let mut v = bytes.to_vec();
+    v.resize(v.len().max(16), 0);
+    ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some(label),
+        contents: &v,
+        usage: U::STORAGE | U::COPY_SRC | U::COPY_DST,
+    })
+}
+
+impl GpuBackend {
+    /// Compile the plan. `Err` names the knob when the experiment does not fit the device.
+    pub fn new(ctx: Arc<GpuContext>, s: Setup, start_step: u64) -> Result<Self, String> {
+        let l = s.layout.clone();
+        let (m, b, p, nl) = (l.models, s.batch, l.p, l.layers.len());
+        let (ntr, nte) = (s.train.len(), s.test.len());
+        let needs = memory::plan(&l, b, ntr, nte);
+        memory::check(&needs, ctx.limits.max_storage_buffer_binding_size, ctx.limits.max_buffer_size)?;
+        let k_max = memory::steps_per_submit(m, b);
+        let kern = Kernels::new(&ctx.device);
+        let u32s = |y: &[u8]| y.iter().map(|&v| v as u32).collect::<Vec<u32>>();
+        let (m1, m2) = s.moments.clone().unwrap_or_else(|| (vec![0.0; m * p], vec![0.0; m * p]));
+        let params = init(&ctx, "params", bytemuck::cast_slice(&s.params));
+        let m1 = init(&ctx, "adam m", bytemuck::cast_slice(&m1));
+        let m2 = init(&ctx, "adam v", bytemuck::cast_slice(&m2));
+        let grads = storage(&ctx, "grads", m * p * 4);
+        let mask = init(&ctx, "mask", bytemuck::cast_slice(&l.decay_mask()));
+        let x_tr = init(&ctx, "x train", bytemuck::cast_slice(&s.train.x));
+        let t_tr = init(&ctx, "t train", bytemuck::cast_slice(&u32s(&s.train.y)));
+        let x_te = init(&ctx, "x test", bytemuck::cast_slice(&s.test.x));
+        let t_te = init(&ctx, "t test", bytemuck::cast_slice(&u32s(&s.test.y)));
+        let x_grid = init(&ctx, "x grid", bytemuck::cast_slice(&grid_points()));
+        let idx_buf = storage(&ctx, "batch idx", k_max * m * b * 4);
+        let xb = storage(&ctx, "x batch", m * b * l.inputs() * 4);
+        let tb = storage(&ctx, "t batch", m * b * 4);
+        let acts: Vec<Buffer> = l.layers.iter().map(|x| storage(&ctx, "act", m * b * x.o * 4)).collect();
+        let dz: Vec<Buffer> = l.layers.iter().map(|x| storage(&ctx, "dz", m * b * x.o * 4)).collect();
+        let (loss_b, corr_b) = (storage(&ctx, "loss b", m * b * 4), storage(&ctx, "correct b", m * b * 4));
+        let g = GRID_RES * GRID_RES;
+        let nmax = ntr.max(nte).max(g);
+        let wmax = l.layers.iter().map(|x| x.o).max().unwrap_or(1);
+        let pp = [storage(&ctx, "eval ping", m * nmax * wmax * 4), storage(&ctx, "eval pong", m * nmax * wmax * 4)];
+        let eval_dz = storage(&ctx, "eval dz", m * ntr.max(nte) * l.outputs() * 4);
+        let ev: Vec<Buffer> = ["loss tr", "corr tr", "loss te", "corr te"]
+            .iter()
+            .enumerate()
+            .map(|(j, n)| storage(&ctx, n, m * if j < 2 { ntr } else { nte } * 4))
+            .collect();
+        let uni = |label, n: usize| {
+            ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size: n as u64 * UNIFORM_STRIDE,
+                usage: U::UNIFORM | U::COPY_DST,
+                mapped_at_creation: false,
+            })
+        };
+        let slot_buf = uni("slots", k_max);
+        let mut bld = Builder {
+            ctx: &ctx,
+            kern: &kern,
+            dims: vec![],
+            dims_buf: uni("dims", 6 * nl + 16),
+            slot_buf: slot_buf.clone(),
+            dummy_ro: storage(&ctx, "dummy ro", 16),
+            dummy_rw: [storage(&ctx, "dummy rw0", 16), storage(&ctx, "dummy rw1", 16), storage(&ctx, "dummy rw2", 16)],
+            groups: vec![],
+        };
+        let dense = |k: usize, bsz: usize, xs: usize| {
+            let ls = &l.layers[k];
+            let prev = if k > 0 { l.layers[k - 1].act as u32 } else { 3 };
+            Dims {
+                m: m as u32,
+                b: bsz as u32,
+                i: ls.i as u32,
+                o: ls.o as u32,
+                act: ls.act as u32,
+                act_prev: prev,
+                x_stride_m: xs as u32,
+                p_stride: p as u32,
+                w_off: ls.w_off as u32,
+                b_off: ls.b_off as u32,
+                t_stride_m: 0,
+                kind: 0,
+            }
+        };
+        let kind = u32::from(l.loss == Loss::Ce);
+        let c = l.outputs();
+        // Training step.
+        let mut step_plan = vec![bld.add(
+            K::Gather,
+            Dims { m: m as u32, b: b as u32, i: l.inputs() as u32, ..Default::default() },
+            m * b,
+            [Some(&x_tr), Some(&t_tr), Some(&idx_buf)],
+            [Some(&xb), Some(&tb), None],
+        )];
+        let input = |k: usize| if k == 0 { &xb } else { &acts[k - 1] };
+        #[allow(clippy::needless_range_loop)] // k indexes layers, acts and inputs together
+        for k in 0..nl {
+            let d = dense(k, b, b * l.layers[k].i);
+            step_plan.push(bld.add(
+                K::Fwd,
+                d,
+                m * b * d.o as usize,
+                [Some(input(k)), Some(&params), None],
+                [Some(&acts[k]), None, None],
+            ));
+        }
+        let hd = Dims { m: m as u32, b: b as u32, o: c as u32, t_stride_m: b as u32, kind, ..Default::default() };
+        step_plan.push(bld.add(
+            K::Head,
+            hd,
+            m * b,
+            [Some(&acts[nl - 1]), Some(&tb), None],
+            [Some(&dz[nl - 1]), Some(&loss_b), Some(&corr_b)],
+        ));
+        for k in (0..nl).rev() {
+            let d = dense(k, b, b * l.layers[k].i);
+            step_plan.push(bld.add(
+                K::BwdWeight,
+                d,
+                m * (d.i * d.o + d.o) as usize,
+                [Some(input(k)), Some(&dz[k]), None],
+                [Some(&grads), None, None],
+            ));
+            if k > 0 {
+                step_plan.push(bld.add(
+                    K::BwdData,
+                    d,
+                    m * b * d.i as usize,
+                    [Some(&dz[k]), Some(&params), Some(&acts[k - 1])],
+                    [Some(&dz[k - 1]), None, None],
+                ));
+            }
+        }
+        let od = Dims { m: (m * p) as u32, p_stride: p as u32, ..Default::default() };
+        let ok = if s.opt == Optimizer::Adam { K::Adam } else { K::Sgd };
+        step_plan.push(bld.add(
+            ok,
+            od,
+            m * p,
+            [Some(&grads), Some(&mask), None],
+            [Some(&params), Some(&m1), Some(&m2)],
+        ));
+        // Evaluation: forward over a whole split with ping-pong activations, then the head.
+        let fwd_split = |bld: &mut Builder, x: &Buffer, n: usize, plan: &mut Vec<Dispatch>| {
+            for k in 0..nl {
+                let (inp, xs) = if k == 0 { (x, 0) } else { (&pp[(k - 1) % 2], n * l.layers[k].i) };
+                let d = dense(k, n, xs);
+                plan.push(bld.add(
+                    K::Fwd,
+                    d,
+                    m * n * d.o as usize,
+                    [Some(inp), Some(&params), None],
+                    [Some(&pp[k % 2]), None, None],
+                ));
+            }
+        };
+        let mut eval_plan = vec![];
+        for (x, t, n, j) in [(&x_tr, &t_tr, ntr, 0), (&x_te, &t_te, nte, 2)] {
+            fwd_split(&mut bld, x, n, &mut eval_plan);
+            let hd = Dims { m: m as u32, b: n as u32, o: c as u32, t_stride_m: 0, kind, ..Default::default() };
+            eval_plan.push(bld.add(
+                K::Head,
+                hd,
+                m * n,
+                [Some(&pp[(nl - 1) % 2]), Some(t), None],
+                [Some(&eval_dz), Some(&ev[j]), Some(&ev[j + 1])],
+            ));
+        }
+        let mut grid_plan = vec![];
+        fwd_split(&mut bld, &x_grid, g, &mut grid_plan);
+        ctx.queue.write_buffer(&bld.dims_buf, 0, &dims_bytes(&bld.dims));
+        let bind_groups = std::mem::take(&mut bld.groups);
+        let mut eval_copies: Vec<(Buffer, u64)> =
+            ev.iter().enumerate().map(|(j, e)| (e.clone(), (m * if j < 2 { ntr } else { nte } * 4) as u64)).collect();
+        eval_copies.push((pp[(nl - 1) % 2].clone(), (m * g * c * 4) as u64));
+        let snap_bytes: u64 = eval_copies.iter().map(|e| e.1).sum();
+        let snap = Readback::new(&ctx.device, snap_bytes);
+        let params_rb = Readback::new(&ctx.device, 3 * (m * p * 4) as u64);
+        Ok(GpuBackend {
+            kern,
+            layout: l,
+            batch: b,
+            n: (ntr, nte),
+            k_max,
+            slot_buf,
+            idx_buf,
+            bind_groups,
+            step_plan,
+            eval_plan,
+            grid_plan,
+            eval_copies,
+            state: [params, m1, m2],
+            snap,
+            params_rb,
+            steps: start_step,
+            in_flight: Arc::new(AtomicU32::new(0)),
+            ctx,
+        })
+    }
+
+    fn encode(&self, enc: &mut wgpu::CommandEncoder, plan: &[Dispatch], slot: u32) {
+        let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
+        for d in plan {
+            pass.set_pipeline(self.kern.pipeline(d.k));
+            pass.set_bind_group(0, &self.bind_groups[d.bg], &[if d.slot { slot } else { 0 }]);
+            pass.dispatch_workgroups(d.groups, 1, 1);
+        }
+    }
+
+    fn submit(&self, enc: wgpu::CommandEncoder) {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        self.ctx.queue.submit([enc.finish()]);
+        let f = self.in_flight.clone();
+        self.ctx.queue.on_submitted_work_done(move || {
+            f.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+
+    fn poll_device(&self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = self.ctx.device.poll(wgpu::PollType::Poll);
+    }
+}
+
+fn dims_bytes(dims: &[Dims]) -> Vec<u8> {
+    let mut out = vec![0u8; dims.len() * UNIFORM_STRIDE as usize];
+    for (k, d) in dims.iter().enumerate() {
+        let at = k * UNIFORM_STRIDE as usize;
+        out[at..at + size_of::<Dims>()].copy_from_slice(bytemuck::bytes_of(d));
+    }
+    out
+}
+
+impl Backend for GpuBackend {
+    fn label(&self) -> String {
+        self.ctx.label.clone()
+    }
+    fn steps(&self) -> u64 {
+        self.steps
+    }
+    fn train(&mut self, hyper: &[StepHyper], idx: &[u32]) {
+        let per = self.layout.models * self.batch;
+        for (c, chunk) in hyper.chunks(self.k_max).enumerate() {
+            let base = c * self.k_max;
+            let slots: Vec<Slot> = chunk
+                .iter()
+                .enumerate()
+                .map(|(k, h)| Slot {
+                    lr: h.lr,
+                    l2: h.l2,
+                    beta1: h.beta1,
+                    beta2: h.beta2,
+                    eps: h.eps,
+                    bc1: h.bc1,
+                    bc2: h.bc2,
+                    idx_off: (k * per) as u32,
+                })
+                .collect();
+            let mut bytes = vec![0u8; slots.len() * UNIFORM_STRIDE as usize];
+            for (k, s) in slots.iter().enumerate() {
+                let at = k * UNIFORM_STRIDE as usize;
+                bytes[at..at + size_of::<Slot>()].copy_from_slice(bytemuck::bytes_of(s));
+            }
+            self.ctx.queue.write_buffer(&self.slot_buf, 0, &bytes);
+            let ids = &idx[base * per..(base + chunk.len()) * per];
+            self.ctx.queue.write_buffer(&self.idx_buf, 0, bytemuck::cast_slice(ids));
+            let mut enc = self.ctx.device.create_command_encoder(&Default::default());
+            for k in 0..chunk.len() {
+                self.encode(&mut enc, &self.step_plan, (k as u64 * UNIFORM_STRIDE) as u32);
+            }
+            self.submit(enc);
+            self.steps += chunk.len() as u64;
+        }
+    }
+    fn busy(&self) -> bool {
+        self.poll_device();
+        self.in_flight.load(Ordering::SeqCst) >= 2
+    }
+    fn request_snapshot(&mut self, grid: bool) -> bool {
+        if self.snap.is_pending() {
+            return false;
+        }
+        let mut enc = self.ctx.device.create_command_encoder(&Default::default());
+        self.encode(&mut enc, &self.eval_plan, 0);
+        if grid {
+            self.encode(&mut enc, &self.grid_plan, 0);
+        }
+        let n = if grid { self.eval_copies.len() } else { self.eval_copies.len() - 1 };
+        let mut off = 0;
+        for (src, bytes) in &self.eval_copies[..n] {
+            enc.copy_buffer_to_buffer(src, 0, self.snap.buffer(), off, *bytes);
+            off += bytes;
+        }
+        self.submit(enc);
+        self.snap.request(self.steps, grid);
+        true
+    }
+    fn poll_snapshot(&mut self) -> Option<Result<Snapshot, String>> {
+        self.poll_device();
+        if let Some(r) = self.ctx.lost_reason() {
+            return Some(Err(r));
+        }
+        let (data, step, grid) = match self.snap.take()? {
+            Ok(v) => v,
+            Err(e) => return Some(Err(e)),
+        };
+        let (m, (ntr, nte)) = (self.layout.models, self.n);
+        let (a, rest) = data.split_at(m * ntr);
+        let (b, rest) = rest.split_at(m * ntr);
+        let (c, rest) = rest.split_at(m * nte);
+        let (d, rest) = rest.split_at(m * nte);
+        let grid = grid.then(|| {
+            let o = self.layout.outputs();
+            (0..GRID_RES * GRID_RES).map(|k| self.layout.score(&rest[k * o..(k + 1) * o])).collect()
+        });
+        Some(Ok(Snapshot { step, train: reduce_stats(a, b, m, ntr), test: reduce_stats(c, d, m, nte), grid }))
+    }
+    fn wait(&mut self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = self.ctx.device.poll(wgpu::PollType::wait_indefinitely());
+    }
+    fn request_params(&mut self) -> bool {
+        if self.params_rb.is_pending() {
+            return false;
+        }
+        let bytes = (self.layout.models * self.layout.p * 4) as u64;
+        let mut enc = self.ctx.device.create_command_encoder(&Default::default());
+        for (j, b) in self.state.iter().enumerate() {
+            enc.copy_buffer_to_buffer(b, 0, self.params_rb.buffer(), j as u64 * bytes, bytes);
+        }
+        self.submit(enc);
+        self.params_rb.request(self.steps, false);
+        true
+    }
+    fn poll_params(&mut self) -> crate::engine::Polled<crate::engine::ParamState> {
+        self.poll_device();
+        let (data, _, _) = match self.params_rb.take()? {
+            Ok(v) => v,
+            Err(e) => return Some(Err(e)),
+        };
+        let n = self.layout.models * self.layout.p;
+        Some(Ok((data[..n].to_vec(), data[n..2 * n].to_vec(), data[2 * n..].to_vec())))
+    }
+}

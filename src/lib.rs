@@ -1,0 +1,16 @@
+//! Grokpad: a browser lab for how neural networks learn, memorize and overfit.
+//! Layers (DESIGN.md §2): `ui` → `experiment` / `train` → `engine` (cpu, gpu) → `core`;
+//! `plot` draws on any plotters backend. The binary (`main.rs`) mounts the app on wasm and is
+//! the CLI natively.
+
+pub mod core;
+pub mod engine;
+pub mod experiment;
+pub mod gpu;
+pub mod plot;
+pub mod train;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,83 @@
+//! Metric curves with bounded memory for any run length: when the history is full, every other
+//! point is dropped (the newest always kept) and the recording stride doubles.
+
+use crate::engine::Snapshot;
+
+/// One row of the curves (model 0).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Row {
+    pub step: u64,
+    pub train_loss: f32,
+    pub test_loss: f32,
+    pub train_acc: f32,
+    pub test_acc: f32,
+}
+
+impl Row {
+    pub fn from_snapshot(s: &Snapshot) -> Self {
+        let (tr, te) = (s.train[0], s.test[0]);
+        Row { step: s.step, train_loss: tr.loss, test_loss: te.loss, train_acc: tr.acc, test_acc: te.acc }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct History {
+    cap: usize,
+    stride: u64,
+    rows: Vec<Row>,
+    latest: Option<Row>,
+}
+
+impl History {
+    pub fn new(cap: usize) -> Self {
+        History { cap: cap.max(4), stride: 1, rows: vec![], latest: None }
+    }
+    pub fn push(&mut self, r: Row) {
+        if self.rows.last().is_some_and(|l| r.step <= l.step) {
+            return;
+        }
+        self.latest = Some(r);
+        let last = self.rows.last().map_or(0, |l| l.step);
+        if !self.rows.is_empty() && r.step < last + self.stride {
+            return;
+        }
+        self.rows.push(r);
+        if self.rows.len() > self.cap {
+            let keep: Vec<Row> =
+                self.rows.iter().copied().enumerate().filter(|(k, _)| k % 2 == 0).map(|(_, r)| r).collect();
+            self.rows = keep;
+            self.stride *= 2;
+        }
+    }
+    /// Recorded rows plus the latest one.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut v = self.rows.clone();
+        if let Some(l) = self.latest {
+            if v.last() != Some(&l) {
+                v.push(l);
+            }
+        }
+        v
+    }
+    pub fn latest(&self) -> Option<Row> {
+        self.latest
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_and_keeps_latest() {
+        let mut h = History::new(100);
+        for s in 1..=100_000u64 {
+            h.push(Row { step: s, train_loss: 1.0 / s as f32, test_loss: 0.0, train_acc: 0.0, test_acc: 0.0 });
+        }
+        let r = h.rows();
+        assert!(r.len() <= 102, "{}", r.len());
+        assert_eq!(r.last().unwrap().step, 100_000);
+        assert_eq!(r[0].step, 1);
+        assert!(r.windows(2).all(|w| w[0].step < w[1].step));
+    }
+}

@@ -1,0 +1,121 @@
+//! `train`: a session = data + backend + schedule + metric history. It owns everything that
+//! must be identical across backends (batch order, Adam step count, live learning rate), so CPU
+//! and GPU runs of one URL follow the same trajectory.
+
+pub mod history;
+pub mod schedule;
+
+use crate::core::data::{self, Data};
+use crate::core::mlp::Layout;
+use crate::core::optim::StepHyper;
+use crate::engine::{Backend, Setup, Snapshot};
+use crate::experiment::Experiment;
+use history::{History, Row};
+use schedule::BatchStream;
+
+/// Points kept per curve before decimation.
+pub const HISTORY_CAP: usize = 2000;
+
+/// Build the backend-independent setup of an experiment (data, layout, initial weights).
+pub fn setup(e: &Experiment) -> (Data, Setup) {
+    let d = data::make(e);
+    let layout = Layout::from_experiment(e, 1);
+    let params = layout.init(e.seed);
+    let s = Setup {
+        layout,
+        opt: e.opt,
+        batch: e.batch(),
+        train: d.train.clone(),
+        test: d.test.clone(),
+        params,
+        moments: None,
+    };
+    (d, s)
+}
+
+pub struct Session {
+    pub exp: Experiment,
+    pub data: Data,
+    pub backend: Box<dyn Backend>,
+    schedule: BatchStream,
+    pub history: History,
+    pub last: Option<Snapshot>,
+    lr: f32,
+    l2: f32,
+}
+
+impl Session {
+    /// A session on `backend`, which must have been built from `setup(e)` at step `start`.
+    pub fn new(exp: Experiment, data: Data, backend: Box<dyn Backend>, start: u64) -> Self {
+        let schedule = BatchStream::at_step(exp.seed, data.train.len(), exp.batch(), 1, start);
+        let (lr, l2) = (exp.lr, exp.l2);
+        Session { exp, data, backend, schedule, history: History::new(HISTORY_CAP), last: None, lr, l2 }
+    }
+
+    /// A session on the CPU reference.
+    pub fn cpu(exp: &Experiment) -> Self {
+        let (d, s) = setup(exp);
+        Session::new(exp.clone(), d, Box::new(crate::engine::cpu::CpuBackend::new(s, 0)), 0)
+    }
+
+    /// Change the learning rate and L2 live (applies from the next queued step).
+    pub fn set_live(&mut self, lr: f32, l2: f32) {
+        self.lr = lr;
+        self.l2 = l2;
+        self.exp.lr = lr;
+        self.exp.l2 = l2;
+    }
+
+    /// Queue `k` steps.
+    pub fn train(&mut self, k: usize) {
+        let t0 = self.backend.steps();
+        let hyper: Vec<StepHyper> = (1..=k as u64).map(|j| StepHyper::new(self.lr, self.l2, t0 + j)).collect();
+        let mut idx = Vec::with_capacity(k * self.exp.batch());
+        self.schedule.fill(k, &mut idx);
+        self.backend.train(&hyper, &idx);
+    }
+
+    /// Collect a finished snapshot into the history; returns it if one arrived.
+    pub fn pump(&mut self) -> Option<Result<Snapshot, String>> {
+        let r = self.backend.poll_snapshot()?;
+        if let Ok(s) = &r {
+            self.history.push(Row::from_snapshot(s));
+            self.last = Some(s.clone());
+        }
+        Some(r)
+    }
+
+    /// Natively: evaluate now, blocking.
+    pub fn snapshot_blocking(&mut self, grid: bool) -> Result<Snapshot, String> {
+        while !self.backend.request_snapshot(grid) {
+            self.backend.wait();
+            if let Some(Err(e)) = self.pump() {
+                return Err(e);
+            }
+        }
+        loop {
+            self.backend.wait();
+            if let Some(r) = self.pump() {
+                return r;
+            }
+        }
+    }
+
+    /// Natively: train `steps` steps, recording a row every `every` steps and at the end.
+    pub fn run_blocking(&mut self, steps: u64, every: u64) -> Result<Snapshot, String> {
+        if self.history.latest().is_none() {
+            self.snapshot_blocking(false)?;
+        }
+        let every = every.max(1);
+        while self.backend.steps() < steps {
+            let k = (steps - self.backend.steps()).min(every - self.backend.steps() % every);
+            self.train(k as usize);
+            self.snapshot_blocking(false)?;
+        }
+        self.snapshot_blocking(false)
+    }
+
+    pub fn rows(&self) -> Vec<Row> {
+        self.history.rows()
+    }
+}

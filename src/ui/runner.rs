@@ -1,0 +1,173 @@
+//! The page's training driver (not reactive): owns the session, builds it on the chosen backend
+//! (WebGPU when an adapter exists, else the wasm CPU path, saying why), and runs training in
+//! frame-sized chunks from `requestAnimationFrame`, so the UI stays responsive (DESIGN.md §3).
+//! GPU work is throttled by submits in flight; metrics are requested about every 100 ms.
+
+use crate::engine::cpu::CpuBackend;
+use crate::engine::Snapshot;
+use crate::experiment::{BackendChoice, Experiment};
+use crate::gpu::{memory, GpuBackend, GpuContext};
+use crate::train::{setup, Session};
+use std::sync::Arc;
+
+/// Milliseconds of CPU training per frame on the CPU path.
+const CPU_FRAME_MS: f64 = 12.0;
+/// Metrics (and the boundary grid) are requested at most this often.
+const SNAPSHOT_MS: f64 = 100.0;
+
+/// Which engine a session ended up on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackendInfo {
+    pub kind: &'static str,
+    pub label: String,
+    /// Why the CPU is used when WebGPU was possible to ask for.
+    pub note: Option<String>,
+}
+
+pub struct Runner {
+    pub session: Option<Session>,
+    pub info: Option<BackendInfo>,
+    gpu: Option<Arc<GpuContext>>,
+    gpu_error: Option<String>,
+    pub running: bool,
+    k: usize,
+    last_request: f64,
+    rate_mark: Option<(f64, u64)>,
+    pub rate: f64,
+    pub generation: u64,
+}
+
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+impl Default for Runner {
+    fn default() -> Self {
+        Runner {
+            session: None,
+            info: None,
+            gpu: None,
+            gpu_error: None,
+            running: false,
+            k: 8,
+            last_request: 0.0,
+            rate_mark: None,
+            rate: 0.0,
+            generation: 0,
+        }
+    }
+}
+
+impl Runner {
+    /// The GPU context, created once per page (None with the reason when WebGPU is unavailable).
+    pub async fn gpu_context(this: &std::rc::Rc<std::cell::RefCell<Runner>>) -> Result<Arc<GpuContext>, String> {
+        if let Some(c) = this.borrow().gpu.clone() {
+            if c.lost_reason().is_none() {
+                return Ok(c);
+            }
+        }
+        if let Some(e) = this.borrow().gpu_error.clone() {
+            return Err(e);
+        }
+        match GpuContext::new().await {
+            Ok(c) => {
+                #[allow(clippy::arc_with_non_send_sync)] // wasm is single-threaded; natively the context is Send
+                let c = Arc::new(c);
+                this.borrow_mut().gpu = Some(c.clone());
+                Ok(c)
+            }
+            Err(e) => {
+                let msg = format!("WebGPU unavailable ({e})");
+                this.borrow_mut().gpu_error = Some(msg.clone());
+                Err(msg)
+            }
+        }
+    }
+
+    /// Build a session for `e` on `gpu` (if given) or the CPU. `Err` when the experiment is
+    /// too large for the device or the budget.
+    pub fn build(e: &Experiment, gpu: Result<Arc<GpuContext>, String>) -> Result<(Session, BackendInfo), String> {
+        let (d, s) = setup(e);
+        if e.backend != BackendChoice::Cpu {
+            if let Ok(ctx) = &gpu {
+                let label = ctx.label.clone();
+                let b = GpuBackend::new(ctx.clone(), s, 0)?;
+                return Ok((
+                    Session::new(e.clone(), d, Box::new(b), 0),
+                    BackendInfo { kind: "webgpu", label, note: None },
+                ));
+            }
+        }
+        memory::check(&memory::plan(&s.layout, s.batch, s.train.len(), s.test.len()), u64::MAX, u64::MAX)?;
+        let note = match (&gpu, e.backend) {
+            (_, BackendChoice::Cpu) => None,
+            (Err(why), _) => Some(format!("{why}; training on the CPU")),
+            (Ok(_), _) => None,
+        };
+        let b = CpuBackend::new(s, 0);
+        Ok((Session::new(e.clone(), d, Box::new(b), 0), BackendInfo { kind: "cpu", label: "CPU".into(), note }))
+    }
+
+    pub fn install(&mut self, s: Session, info: BackendInfo) {
+        self.session = Some(s);
+        self.info = Some(info);
+        self.k = 8;
+        self.rate_mark = None;
+        self.rate = 0.0;
+        self.last_request = 0.0;
+        if let Some(s) = self.session.as_mut() {
+            s.backend.request_snapshot(true);
+        }
+    }
+
+    /// One animation frame: train a chunk if running, request/collect metrics.
+    /// Returns a new snapshot (for drawing) or an error from the backend.
+    pub fn frame(&mut self) -> Option<Result<Snapshot, String>> {
+        let t = now_ms();
+        let running = self.running;
+        let s = self.session.as_mut()?;
+        if running {
+            if self.info.as_ref().is_some_and(|i| i.kind == "cpu") {
+                // Adapt k so one chunk takes about CPU_FRAME_MS.
+                let t0 = now_ms();
+                s.train(self.k);
+                let dt = (now_ms() - t0).max(0.01);
+                let target = (self.k as f64 * CPU_FRAME_MS / dt).clamp(1.0, 100_000.0);
+                self.k = ((self.k as f64 * 0.5) + target * 0.5).max(1.0) as usize;
+            } else if !s.backend.busy() {
+                s.train(self.k);
+                self.k = (self.k * 2).min(4096);
+            } else {
+                self.k = (self.k * 3 / 4).max(8);
+            }
+        }
+        if t - self.last_request >= SNAPSHOT_MS && s.backend.request_snapshot(true) {
+            self.last_request = t;
+        }
+        let r = s.pump()?;
+        if let Ok(snap) = &r {
+            match self.rate_mark {
+                Some((t0, s0)) if t - t0 >= 500.0 => {
+                    let inst = (snap.step.saturating_sub(s0)) as f64 / ((t - t0) / 1000.0);
+                    self.rate = if running { inst } else { 0.0 };
+                    self.rate_mark = Some((t, snap.step));
+                }
+                None => self.rate_mark = Some((t, snap.step)),
+                _ => {}
+            }
+            if !running {
+                self.rate = 0.0;
+                self.rate_mark = Some((t, snap.step));
+            }
+        }
+        Some(r)
+    }
+}
+
+impl Runner {
+    /// After a GPU failure: never use this GPU context again in this page.
+    pub fn mark_gpu_failed(&mut self, why: String) {
+        self.gpu = None;
+        self.gpu_error = Some(format!("GPU failed ({why})"));
+    }
+}

@@ -1,0 +1,134 @@
+// Browser end-to-end test (DESIGN.md §5 layer 4): serves dist/ on 127.0.0.1 and drives Debian's
+// Chromium with Playwright. With WebGPU on, the page must train on the WebGPU adapter, the loss
+// must fall, the boundary canvas must have pixels of both classes, control edits must update
+// the URL and a reload must restore them, and a hostile hash must show a notice. Without
+// --enable-unsafe-webgpu the page must say it uses the CPU and still train.
+// Usage: node tests/browser/e2e.mjs [--shots DIR] [--seconds N]
+import { chromium } from 'playwright-core';
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(process.env.DIST || 'dist');
+const shots = process.argv.includes('--shots') ? process.argv[process.argv.indexOf('--shots') + 1] : 'target/screenshots';
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+
+function serve() {
+  const server = http.createServer((req, res) => {
+    const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let f = path.join(root, p === '/' ? 'index.html' : p);
+    if (!f.startsWith(root) || !fs.existsSync(f)) { res.writeHead(404); res.end('not found'); return; }
+    res.writeHead(200, { 'content-type': types[path.extname(f)] || 'application/octet-stream' });
+    fs.createReadStream(f).pipe(res);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+async function launch(webgpu) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grokpad-chromium-'));
+  const args = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--remote-debugging-pipe', `--user-data-dir=${dir}`];
+  if (webgpu) args.push('--enable-unsafe-webgpu');
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', ignoreDefaultArgs: true, args });
+}
+
+let failures = 0;
+function check(cond, msg) {
+  console.log(`${cond ? 'ok  ' : 'FAIL'} ${msg}`);
+  if (!cond) failures++;
+}
+
+const num = async (page, sel) => parseFloat(await page.textContent(sel));
+const step = async (page) => parseInt(await page.getAttribute('#status', 'data-step'), 10);
+
+async function trains(page, label) {
+  await page.waitForFunction(() => document.querySelector('#train-loss')?.textContent !== '0.0000', null, { timeout: 60000 });
+  const loss0 = await num(page, '#train-loss');
+  await page.click('#play');
+  await page.waitForFunction(() => parseInt(document.querySelector('#status').dataset.step, 10) > 1500, null, { timeout: 120000 });
+  await page.waitForTimeout(1500);
+  const loss1 = await num(page, '#train-loss');
+  check(loss1 < loss0 * 0.5, `${label}: train loss falls (${loss0} -> ${loss1} at step ${await step(page)})`);
+  const speed = await page.textContent('#speed');
+  console.log(`     ${label}: ${speed} (${await page.textContent('#backend-label')})`);
+  return speed;
+}
+
+async function canvasColours(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('#boundary');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let orange = 0, blue = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i] > 200 && d[i + 2] < 150) orange++;
+      if (d[i + 2] > 150 && d[i] < 120) blue++;
+    }
+    return { orange, blue };
+  });
+}
+
+const server = await serve();
+const base = `http://127.0.0.1:${server.address().port}/`;
+fs.mkdirSync(shots, { recursive: true });
+const requests = [];
+try {
+  // 1. WebGPU on.
+  const b = await launch(true);
+  const page = await b.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => { console.log(`page error: ${e}`); failures++; });
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(base + '#v=1&layers=8,8&lr=0.1');
+  await page.waitForSelector('#status[data-backend="webgpu"]', { timeout: 60000 });
+  const label = await page.textContent('#backend-label');
+  check(!/CPU/.test(label), `WebGPU adapter in use: "${label}"`);
+  await trains(page, 'webgpu 2-8-8-1');
+  const col = await canvasColours(page);
+  check(col.orange > 1000 && col.blue > 1000, `boundary canvas has both classes (${JSON.stringify(col)})`);
+  await page.click('#play');
+  await page.screenshot({ path: path.join(shots, 'app.png') });
+  await page.selectOption('#act', 'relu');
+  await page.fill('#width-0', '12');
+  await page.press('#width-0', 'Enter');
+  await page.waitForFunction(() => location.hash.includes('act=relu') && location.hash.includes('layers=12,8'), null, { timeout: 5000 })
+    .then(() => check(true, `URL follows controls: ${page.url()}`), () => check(false, `URL follows controls: ${page.url()}`));
+  const edited = page.url();
+  await page.reload();
+  await page.waitForSelector('#status[data-backend="webgpu"]', { timeout: 60000 });
+  check(await page.inputValue('#act') === 'relu' && await page.inputValue('#width-0') === '12', 'reload restores the controls');
+  // Hostile hash in the same page.
+  const scripts0 = await page.evaluate(() => document.scripts.length);
+  await page.evaluate(() => { location.hash = '#v=1&lr=abc&n=-5&%3Cscript%3Ealert(1)%3C/script%3E=1'; });
+  await page.waitForSelector('#notices', { timeout: 5000 }).catch(() => {});
+  const notes = (await page.textContent('#notices').catch(() => '')) || '';
+  check(/lr/.test(notes) && /n=/.test(notes), `hostile hash shows a notice naming the fields`);
+  const injected = await page.evaluate(() => ({ scripts: document.scripts.length, raw: document.body.innerHTML.includes('<script>alert') }));
+  check(injected.scripts === scripts0 && !injected.raw, `hostile hash is shown as text, never as markup (${JSON.stringify(injected)})`);
+  // TF-Playground default (2→4→2→1 tanh, batch 10): speed for the issue note.
+  await page.goto(base + '#v=1');
+  await page.reload();
+  await page.waitForSelector('#status[data-backend="webgpu"]', { timeout: 60000 });
+  await trains(page, 'webgpu TFP default');
+  const foreign = requests.filter((u) => !u.startsWith(base));
+  check(foreign.length === 0, `no requests outside the app (${foreign.slice(0, 3).join(', ')})`);
+  await b.close();
+
+  // 2. WebGPU off: CPU fallback, said on the page.
+  const b2 = await launch(false);
+  const p2 = await b2.newPage({ viewport: { width: 1280, height: 900 } });
+  p2.on('pageerror', (e) => { console.log(`page error: ${e}`); failures++; });
+  await p2.goto(base + '#v=1');
+  await p2.waitForSelector('#status[data-backend="cpu"]', { timeout: 60000 });
+  const note = await p2.textContent('#note');
+  check(/WebGPU unavailable/.test(note) && /CPU/.test(note), `no-WebGPU note: "${note}"`);
+  await trains(p2, 'cpu TFP default');
+  await p2.screenshot({ path: path.join(shots, 'cpu.png') });
+  await b2.close();
+} catch (e) {
+  console.log(`FAIL exception: ${e.stack || e}`);
+  failures++;
+} finally {
+  server.close();
+}
+console.log(failures ? `${failures} browser check(s) failed` : 'browser e2e: all checks passed');
+process.exit(failures ? 1 : 0);

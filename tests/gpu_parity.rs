@@ -1,0 +1,402 @@
+//! Layer 3 of the test plan (DESIGN.md §5): every WGSL kernel against its `core` reference, one
+//! dispatch at a time through `gpu::oneshot`, then whole training runs (K = 50 steps through
+//! `train::Session`) on `GpuBackend` vs `CpuBackend`. Natively on wgpu/Vulkan; in CI that is
+//! lavapipe:
+//! `WGPU_BACKEND=vulkan VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json
+//! XDG_RUNTIME_DIR=<writable dir> cargo test --test gpu_parity`.
+//! Without an adapter these tests FAIL (they never skip silently).
+//!
+//! Tolerances. Per kernel: both sides sum in the same order, so what may differ is FMA
+//! contraction and the transcendental functions (WGSL `exp`/`log` are not correctly rounded, and
+//! tanh is computed as sign(z)·(1 − e^{−2|z|})/(1 + e^{−2|z|}) on the GPU): a few ulp. rtol 1e-4
+//! with atol 1e-5 (scaled by the magnitude of the quantity, see `Tol`) is a ≥ 10× margin over
+//! what was measured on lavapipe (max |Δ| 1.8e-7 for fwd tanh/sigmoid, 9.5e-7 on CE losses of
+//! size ~5; bwd, MSE head and optimizers bit-identical). Gather and the 0/1 correctness flags
+//! are compared exactly. Whole runs: per-step differences are fed back through 50 updates, so
+//! weights (and Adam moments) get |Δw| ≤ 1e-4 + 1e-3·|w| (measured ≤ 2.4e-7), evaluation loss
+//! the same (measured ≤ 4e-9), and the boundary grid scores 1e-3 (measured 1.3e-6); accuracy may
+//! differ by one example at most (a point on the decision boundary can flip under a 1e-7 change).
+#![cfg(not(target_arch = "wasm32"))]
+
+use grokpad::core::check::close;
+use grokpad::core::ops::{
+    act_fwd, dense_bwd_data, dense_bwd_weight, dense_fwd, gather, loss_head, Act, DenseDims, HeadOut,
+};
+use grokpad::core::optim::{adam, sgd, StepHyper};
+use grokpad::core::rng::Rng;
+use grokpad::engine::cpu::CpuBackend;
+use grokpad::engine::{Backend, Snapshot};
+use grokpad::experiment::url::decode;
+use grokpad::experiment::Loss;
+use grokpad::gpu::kernels::{Dims, Slot, K, MAX_GROUPS, WG};
+use grokpad::gpu::oneshot::{u32_as_f32, Launcher};
+use grokpad::gpu::{GpuBackend, GpuContext};
+use grokpad::train::{self, Session};
+use std::sync::{Arc, OnceLock};
+
+const ACTS: [Act; 4] = [Act::Relu, Act::Tanh, Act::Sigmoid, Act::Linear];
+/// More threads of work than one bounded dispatch has: the grid-stride loops must wrap.
+const WRAP: usize = WG * MAX_GROUPS + 1;
+
+/// One device and one set of compiled kernels for the whole test binary.
+fn gpu() -> &'static (Arc<GpuContext>, Launcher) {
+    static GPU: OnceLock<(Arc<GpuContext>, Launcher)> = OnceLock::new();
+    GPU.get_or_init(|| {
+        let ctx = GpuContext::new_blocking().unwrap_or_else(|e| {
+            panic!(
+                "GPU parity tests need a wgpu adapter and found none: {e}.\n\
+                 Natively use lavapipe (apt-get install mesa-vulkan-drivers libvulkan1) with\n\
+                 WGPU_BACKEND=vulkan VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json \
+                 XDG_RUNTIME_DIR=<a writable dir>"
+            )
+        });
+        println!("adapter: {}", ctx.label);
+        let l = Launcher::new(&ctx);
+        (Arc::new(ctx), l)
+    })
+}
+
+/// Run one kernel on f32 buffers (u32 data passed through `u32_as_f32`).
+fn launch(k: K, d: Dims, slot: Slot, ro: [Option<&[f32]>; 3], rw: [Option<&[f32]>; 3]) -> [Vec<f32>; 3] {
+    let (ctx, l) = gpu();
+    l.run_f32(ctx, k, d, slot, ro, rw).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn rand_vec(r: &mut Rng, n: usize, lo: f64, hi: f64) -> Vec<f32> {
+    (0..n).map(|_| r.range(lo, hi) as f32).collect()
+}
+
+/// Relative and absolute tolerance; `atol` is scaled by the typical magnitude of the compared
+/// quantity (e.g. 1/B for head gradients).
+#[derive(Clone, Copy)]
+struct Tol {
+    rtol: f32,
+    atol: f32,
+}
+const TOL: Tol = Tol { rtol: 1e-4, atol: 1e-5 };
+
+/// `close` with `tol`, panicking with its message; prints the largest |got − want|.
+fn check(name: &str, got: &[f32], want: &[f32], tol: Tol) -> f32 {
+    let worst = got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    println!("{name}: max |gpu - cpu| = {worst:.2e} over {} values", want.len());
+    if let Err(e) = close(name, got, want, tol.rtol, tol.atol) {
+        panic!("{e}");
+    }
+    worst
+}
+
+fn exact(name: &str, got: &[f32], want: &[f32]) {
+    let bad = got.iter().zip(want).position(|(a, b)| a.to_bits() != b.to_bits());
+    assert!(got.len() == want.len() && bad.is_none(), "{name}: differs at {bad:?}");
+    println!("{name}: identical ({} values)", want.len());
+}
+
+fn dense_dims(d: &DenseDims, act_prev: Act) -> Dims {
+    Dims {
+        m: d.m as u32,
+        b: d.b as u32,
+        i: d.i as u32,
+        o: d.o as u32,
+        act: d.act as u32,
+        act_prev: act_prev as u32,
+        x_stride_m: d.x_stride_m as u32,
+        p_stride: d.p_stride as u32,
+        w_off: d.w_off as u32,
+        b_off: d.b_off as u32,
+        t_stride_m: 0,
+        kind: 0,
+    }
+}
+
+/// M = 2 dims with padded parameter offsets (w_off = 3, two spare slots after the bias).
+fn dims(act: Act, shared: bool, (m, b, i, o): (usize, usize, usize, usize)) -> DenseDims {
+    let w_off = 3;
+    let b_off = w_off + i * o;
+    DenseDims { m, b, i, o, act, x_stride_m: if shared { 0 } else { b * i }, p_stride: b_off + o + 2, w_off, b_off }
+}
+
+const SMALL: (usize, usize, usize, usize) = (2, 7, 3, 5);
+
+// ---------------------------------------------------------------------------------------------
+// One kernel at a time
+
+fn gather_case(m: usize, b: usize, i: usize, rows: usize, seed: u64) {
+    let mut rng = Rng::new(seed, 0);
+    let x = rand_vec(&mut rng, rows * i, -6.0, 6.0);
+    let t: Vec<u32> = (0..rows).map(|_| rng.below(3)).collect();
+    // The kernel reads idx at the slot's offset: put junk before it.
+    let off = 5;
+    let idx: Vec<u32> = (0..off + m * b).map(|k| if k < off { u32::MAX } else { rng.below(rows as u32) }).collect();
+    let (mut xb, mut tb) = (vec![0.0; m * b * i], vec![0u32; m * b]);
+    gather(i, &x, &t, &idx[off..], &mut xb, &mut tb);
+    let d = Dims { m: m as u32, b: b as u32, i: i as u32, ..Default::default() };
+    let slot = Slot { idx_off: off as u32, ..Default::default() };
+    let (tf, idxf, tbf) = (u32_as_f32(&t), u32_as_f32(&idx), vec![0.0; m * b]);
+    let [gx, gt, _] =
+        launch(K::Gather, d, slot, [Some(&x), Some(&tf), Some(&idxf)], [Some(&vec![0.0; xb.len()]), Some(&tbf), None]);
+    exact(&format!("gather m={m} b={b} x"), &gx, &xb);
+    exact(&format!("gather m={m} b={b} t"), &gt, &u32_as_f32(&tb));
+}
+
+#[test]
+fn gather_matches_cpu() {
+    gather_case(2, 7, 3, 11, 1);
+    gather_case(2, WRAP / 2 + 1, 2, 100, 2);
+}
+
+fn fwd_case(act: Act, shared: bool, shape: (usize, usize, usize, usize), seed: u64) -> f32 {
+    let d = dims(act, shared, shape);
+    let mut rng = Rng::new(seed, 0);
+    let x = rand_vec(&mut rng, if shared { d.b * d.i } else { d.m * d.b * d.i }, -2.0, 2.0);
+    let params = rand_vec(&mut rng, d.m * d.p_stride, -1.0, 1.0);
+    let mut want = vec![0.0; d.m * d.b * d.o];
+    dense_fwd(&d, &x, &params, &mut want);
+    let [got, _, _] = launch(
+        K::Fwd,
+        dense_dims(&d, Act::Linear),
+        Slot::default(),
+        [Some(&x), Some(&params), None],
+        [Some(&vec![f32::NAN; want.len()]), None, None],
+    );
+    check(&format!("fwd {act:?} shared={shared} {shape:?}"), &got, &want, TOL)
+}
+
+#[test]
+fn fwd_matches_cpu_for_every_activation() {
+    for (s, act) in ACTS.into_iter().enumerate() {
+        for shared in [true, false] {
+            fwd_case(act, shared, SMALL, s as u64);
+        }
+    }
+    // M·B·O = 2·263·130 > 64·1024 threads.
+    for (s, act) in ACTS.into_iter().enumerate() {
+        fwd_case(act, s % 2 == 0, (2, 263, 3, 130), 10 + s as u64);
+    }
+}
+
+fn bwd_data_case(act_prev: Act, shape: (usize, usize, usize, usize), seed: u64) {
+    let d = dims(Act::Linear, false, shape);
+    let mut rng = Rng::new(seed, 0);
+    let dz = rand_vec(&mut rng, d.m * d.b * d.o, -1.0, 1.0);
+    let params = rand_vec(&mut rng, d.m * d.p_stride, -1.0, 1.0);
+    let ap: Vec<f32> = rand_vec(&mut rng, d.m * d.b * d.i, -3.0, 3.0).iter().map(|&z| act_fwd(act_prev, z)).collect();
+    let mut want = vec![0.0; ap.len()];
+    dense_bwd_data(&d, &dz, &params, &ap, act_prev, &mut want);
+    let [got, _, _] = launch(
+        K::BwdData,
+        dense_dims(&d, act_prev),
+        Slot::default(),
+        [Some(&dz), Some(&params), Some(&ap)],
+        [Some(&vec![f32::NAN; want.len()]), None, None],
+    );
+    check(&format!("bwd_data act_prev={act_prev:?} {shape:?}"), &got, &want, TOL);
+}
+
+#[test]
+fn bwd_data_matches_cpu_for_every_activation() {
+    for (s, act) in ACTS.into_iter().enumerate() {
+        bwd_data_case(act, SMALL, 20 + s as u64);
+    }
+    // M·B·I = 2·500·70 > 64·1024.
+    bwd_data_case(Act::Tanh, (2, 500, 70, 3), 25);
+}
+
+fn bwd_weight_case(shared: bool, shape: (usize, usize, usize, usize), seed: u64) {
+    let d = dims(Act::Linear, shared, shape);
+    let mut rng = Rng::new(seed, 0);
+    let x = rand_vec(&mut rng, if shared { d.b * d.i } else { d.m * d.b * d.i }, -2.0, 2.0);
+    let dz = rand_vec(&mut rng, d.m * d.b * d.o, -1.0, 1.0);
+    // Junk in the grads buffer: the slots outside this layer must come back untouched.
+    let init = rand_vec(&mut rng, d.m * d.p_stride, 5.0, 6.0);
+    let mut want = init.clone();
+    dense_bwd_weight(&d, &x, &dz, &mut want);
+    let [got, _, _] = launch(
+        K::BwdWeight,
+        dense_dims(&d, Act::Linear),
+        Slot::default(),
+        [Some(&x), Some(&dz), None],
+        [Some(&init), None, None],
+    );
+    // Sums over B terms of size ~1: scale atol by B.
+    let tol = Tol { atol: TOL.atol * d.b as f32, ..TOL };
+    check(&format!("bwd_weight shared={shared} {shape:?}"), &got, &want, tol);
+}
+
+#[test]
+fn bwd_weight_matches_cpu() {
+    bwd_weight_case(true, SMALL, 30);
+    bwd_weight_case(false, SMALL, 31);
+    // M·(I·O + O) = 2·(200·170 + 170) > 64·1024.
+    bwd_weight_case(false, (2, 3, 200, 170), 32);
+    bwd_weight_case(true, (2, 3, 200, 170), 33);
+}
+
+fn head_case(kind: Loss, b: usize, c: usize, shared: bool, seed: u64) {
+    let m = 2;
+    let mut rng = Rng::new(seed, 0);
+    let a = match kind {
+        Loss::Mse => rand_vec(&mut rng, m * b, -3.0, 3.0).iter().map(|v| v.tanh()).collect(),
+        Loss::Ce => rand_vec(&mut rng, m * b * c, -4.0, 4.0),
+    };
+    let classes = if kind == Loss::Mse { 2 } else { c as u32 };
+    let t: Vec<u32> = (0..if shared { b } else { m * b }).map(|_| rng.below(classes)).collect();
+    let ts = if shared { 0 } else { b };
+    let (mut dz, mut loss, mut correct) = (vec![0.0; m * b * c], vec![0.0; m * b], vec![0.0; m * b]);
+    loss_head(kind, m, b, c, ts, &a, &t, HeadOut { dz: &mut dz, loss: &mut loss, correct: &mut correct });
+    let d = Dims {
+        m: m as u32,
+        b: b as u32,
+        o: c as u32,
+        t_stride_m: ts as u32,
+        kind: u32::from(kind == Loss::Ce),
+        ..Default::default()
+    };
+    let nan = |n: usize| vec![f32::NAN; n];
+    let [gdz, gloss, gcorrect] = launch(
+        K::Head,
+        d,
+        Slot::default(),
+        [Some(&a), Some(&u32_as_f32(&t)), None],
+        [Some(&nan(dz.len())), Some(&nan(m * b)), Some(&nan(m * b))],
+    );
+    let name = format!("head {kind:?} B={b} C={c} shared_targets={shared}");
+    // dz carries a 1/B factor.
+    check(&format!("{name} dz"), &gdz, &dz, Tol { atol: TOL.atol / b as f32, ..TOL });
+    check(&format!("{name} loss"), &gloss, &loss, TOL);
+    exact(&format!("{name} correct"), &gcorrect, &correct);
+}
+
+#[test]
+fn head_matches_cpu_mse_and_ce() {
+    head_case(Loss::Mse, 7, 1, false, 40);
+    head_case(Loss::Mse, 7, 1, true, 41);
+    head_case(Loss::Ce, 7, 2, false, 42);
+    head_case(Loss::Ce, 7, 3, true, 43);
+    // M·B = 2·32769 > 64·1024.
+    head_case(Loss::Mse, WRAP / 2 + 1, 1, false, 44);
+    head_case(Loss::Ce, WRAP / 2 + 1, 3, false, 45);
+}
+
+fn optim_case(adam_opt: bool, p: usize, seed: u64) {
+    let m = 2;
+    let mut rng = Rng::new(seed, 0);
+    let params = rand_vec(&mut rng, m * p, -1.0, 1.0);
+    let grads = rand_vec(&mut rng, m * p, -1.0, 1.0);
+    let mask: Vec<f32> = (0..p).map(|_| (rng.below(3) > 0) as u8 as f32).collect();
+    let m1 = rand_vec(&mut rng, m * p, -0.1, 0.1);
+    let m2 = rand_vec(&mut rng, m * p, 0.0, 0.01);
+    let h = StepHyper::new(0.03, 0.01, 3);
+    let slot =
+        Slot { lr: h.lr, l2: h.l2, beta1: h.beta1, beta2: h.beta2, eps: h.eps, bc1: h.bc1, bc2: h.bc2, idx_off: 0 };
+    let d = Dims { m: (m * p) as u32, p_stride: p as u32, ..Default::default() };
+    let (mut w, mut a, mut v) = (params.clone(), m1.clone(), m2.clone());
+    let (k, name) = if adam_opt {
+        adam(&mut w, &grads, &mask, &mut a, &mut v, &h);
+        (K::Adam, format!("adam P={p}"))
+    } else {
+        sgd(&mut w, &grads, &mask, &h);
+        (K::Sgd, format!("sgd P={p}"))
+    };
+    let [gw, ga, gv] = launch(k, d, slot, [Some(&grads), Some(&mask), None], [Some(&params), Some(&m1), Some(&m2)]);
+    check(&format!("{name} params"), &gw, &w, TOL);
+    check(&format!("{name} m1"), &ga, &a, TOL);
+    check(&format!("{name} m2"), &gv, &v, Tol { atol: 1e-7, ..TOL });
+}
+
+#[test]
+fn optimizers_match_cpu() {
+    optim_case(false, 37, 50);
+    optim_case(true, 37, 51);
+    // M·P = 2·33001 > 64·1024.
+    optim_case(false, WRAP / 2 + 200, 52);
+    optim_case(true, WRAP / 2 + 200, 53);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole training runs
+
+fn params_of(b: &mut dyn Backend) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+    assert!(b.request_params());
+    loop {
+        b.wait();
+        if let Some(r) = b.poll_params() {
+            return r.unwrap_or_else(|e| panic!("params readback: {e}"));
+        }
+    }
+}
+
+/// Max |a − b| over the pairs, asserting |a − b| ≤ 1e-4 + 1e-3·|b| for each.
+fn weights_close(name: &str, gpu: &[f32], cpu: &[f32]) -> f32 {
+    assert_eq!(gpu.len(), cpu.len(), "{name}");
+    let mut worst = 0.0f32;
+    for (k, (&g, &c)) in gpu.iter().zip(cpu).enumerate() {
+        let diff = (g - c).abs();
+        assert!(diff <= 1e-4 + 1e-3 * c.abs(), "{name}[{k}]: gpu {g} cpu {c}");
+        worst = worst.max(diff);
+    }
+    worst
+}
+
+fn snapshots_agree(url: &str, g: &Snapshot, c: &Snapshot, n: (usize, usize)) {
+    assert_eq!(g.step, c.step, "{url}");
+    for (split, gs, cs, n) in [("train", &g.train, &c.train, n.0), ("test", &g.test, &c.test, n.1)] {
+        for (gm, cm) in gs.iter().zip(cs) {
+            let dl = (gm.loss - cm.loss).abs();
+            assert!(dl <= 1e-4 + 1e-3 * cm.loss.abs(), "{url} {split} loss: gpu {} cpu {}", gm.loss, cm.loss);
+            assert!(
+                (gm.acc - cm.acc).abs() <= 1.0 / n as f32 + 1e-6,
+                "{url} {split} acc: gpu {} cpu {}",
+                gm.acc,
+                cm.acc
+            );
+            println!(
+                "{url} {split}: loss gpu {} cpu {} (|Δ| {dl:.1e}), acc gpu {} cpu {}",
+                gm.loss, cm.loss, gm.acc, cm.acc
+            );
+        }
+    }
+    let (gg, cg) = (g.grid.as_ref().expect("gpu grid"), c.grid.as_ref().expect("cpu grid"));
+    check(&format!("{url} boundary grid"), gg, cg, Tol { rtol: 0.0, atol: 1e-3 });
+}
+
+fn run_parity(url: &str, k: usize) {
+    let e = decode(url).experiment;
+    let (data, setup) = train::setup(&e);
+    let n = (data.train.len(), data.test.len());
+    let cpu = CpuBackend::new(setup.clone(), 0);
+    let gpu_be = GpuBackend::new(gpu().0.clone(), setup, 0).unwrap_or_else(|err| panic!("{url}: {err}"));
+    let mut cs = Session::new(e.clone(), data.clone(), Box::new(cpu), 0);
+    let mut gs = Session::new(e, data, Box::new(gpu_be), 0);
+    cs.train(k);
+    gs.train(k);
+    let (cw, cm1, cm2) = params_of(cs.backend.as_mut());
+    let (gw, gm1, gm2) = params_of(gs.backend.as_mut());
+    let dw = weights_close(&format!("{url} params"), &gw, &cw);
+    let dm1 = weights_close(&format!("{url} adam m"), &gm1, &cm1);
+    let dm2 = weights_close(&format!("{url} adam v"), &gm2, &cm2);
+    let moved = gw.iter().zip(&setup_params(url)).any(|(a, b)| a != b);
+    assert!(moved, "{url}: the GPU run did not change the weights");
+    println!("{url}: after {k} steps max |Δw| = {dw:.2e}, |Δm| = {dm1:.2e}, |Δv| = {dm2:.2e} over {} params", cw.len());
+    let c = cs.snapshot_blocking(true).expect("cpu snapshot");
+    let g = gs.snapshot_blocking(true).unwrap_or_else(|err| panic!("{url}: gpu snapshot: {err}"));
+    snapshots_agree(url, &g, &c, n);
+}
+
+fn setup_params(url: &str) -> Vec<f32> {
+    train::setup(&decode(url).experiment).1.params
+}
+
+#[test]
+fn step_parity_default_tfp_mse_sgd_tanh() {
+    run_parity("#v=1", 50);
+}
+
+#[test]
+fn step_parity_xor_relu_ce_adam() {
+    run_parity("#v=1&layers=16,16&act=relu&loss=ce&opt=adam&lr=0.01&data=xor&bs=32", 50);
+}
+
+#[test]
+fn step_parity_sigmoid_l2() {
+    run_parity("#v=1&l2=0.01&act=sigmoid", 50);
+}
