@@ -11,6 +11,7 @@ struct Dims {
 struct Slot {
     lr: f32, l2: f32, beta1: f32, beta2: f32,
     eps: f32, bc1: f32, bc2: f32, idx_off: u32,
+    wd: f32, _p0: f32, _p1: f32, _p2: f32,
 };
 
 @group(0) @binding(0) var<uniform> d: Dims;

@@ -1,5 +1,6 @@
 // Optimizers over the flat parameter buffer (reference: `core::optim`): SGD with L2 on weights
-// (mask), Adam (Kingma & Ba 2015) with bias correction. d.m = element count, d.p_stride = P.
+// (mask), Adam (Kingma & Ba 2015) with bias correction; decoupled decay wd on both (AdamW,
+// Loshchilov & Hutter 2019, PyTorch convention). d.m = element count, d.p_stride = P.
 
 @group(0) @binding(2) var<storage, read> grads: array<f32>;
 @group(0) @binding(3) var<storage, read> mask: array<f32>;
@@ -12,7 +13,7 @@ fn sgd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) n
     for (var k = gid.x; k < d.m; k += nwg.x * WG) {
         let w = params[k];
         let g = grads[k] + slot.l2 * mask[k % d.p_stride] * w;
-        params[k] = w - slot.lr * g;
+        params[k] = w - slot.lr * g - slot.lr * slot.wd * mask[k % d.p_stride] * w;
     }
 }
 
@@ -25,6 +26,7 @@ fn adam(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         let v = slot.beta2 * m2[k] + (1.0 - slot.beta2) * g * g;
         m1[k] = a;
         m2[k] = v;
-        params[k] = w - slot.lr * (a / slot.bc1) / (sqrt(v / slot.bc2) + slot.eps);
+        let decay = slot.lr * slot.wd * mask[k % d.p_stride] * w;
+        params[k] = w - slot.lr * (a / slot.bc1) / (sqrt(v / slot.bc2) + slot.eps) - decay;
     }
 }

@@ -52,6 +52,21 @@ enum Cmd {
     },
     /// Print the table of URL keys (range, default, meaning) as Markdown.
     Keys,
+    /// Benchmark the P1–P4 workloads natively (CPU reference and wgpu); prints numbers.
+    Bench {
+        /// Comma list of workloads (P1,P2,P3,P4-seeds); default all.
+        #[arg(long)]
+        workloads: Option<String>,
+        /// cpu, gpu or both.
+        #[arg(long, default_value = "both")]
+        backend: String,
+        /// Timed repeats per workload (median reported).
+        #[arg(long, default_value_t = 5)]
+        repeats: usize,
+        /// Print JSON (a list of rows) instead of a Markdown table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Entry point; returns the process exit code (2 for bad input, 1 for a failed run).
@@ -65,6 +80,16 @@ pub fn main() -> i32 {
         }
     };
     match cli.cmd {
+        Cmd::Bench { workloads, backend, repeats, json } => match bench(workloads, &backend, repeats, json) {
+            Ok(out) => {
+                println!("{out}");
+                0
+            }
+            Err((code, msg)) => {
+                eprintln!("grokpad: {msg}");
+                code
+            }
+        },
         Cmd::Keys => {
             print!("{}", url::keys_markdown());
             0
@@ -163,4 +188,43 @@ fn run(
             last.step, tr.loss, tr.acc, te.loss, te.acc
         ))
     }
+}
+
+fn bench(workloads: Option<String>, backend: &str, repeats: usize, json: bool) -> Result<String, (i32, String)> {
+    use crate::bench::{native, NAMES};
+    let names: Vec<String> = match workloads {
+        Some(w) => w.split(',').map(|s| s.trim().to_string()).collect(),
+        None => NAMES.iter().map(|s| s.to_string()).collect(),
+    };
+    if let Some(bad) = names.iter().find(|n| !NAMES.contains(&n.as_str())) {
+        return Err((2, format!("unknown workload `{bad}` (known: {})", NAMES.join(", "))));
+    }
+    let (cpu, gpu) = match backend {
+        "cpu" => (true, false),
+        "gpu" => (false, true),
+        "both" => (true, true),
+        other => return Err((2, format!("--backend must be cpu, gpu or both, not `{other}`"))),
+    };
+    if repeats == 0 {
+        return Err((2, "--repeats must be at least 1".into()));
+    }
+    let ctx = if gpu { Some(Arc::new(GpuContext::new_blocking().map_err(|e| (1, e))?)) } else { None };
+    let mut rows = vec![];
+    for n in &names {
+        let mut targets: Vec<Option<&Arc<GpuContext>>> = vec![];
+        if cpu {
+            targets.push(None);
+        }
+        if let Some(c) = ctx.as_ref() {
+            targets.push(Some(c));
+        }
+        for t in targets {
+            rows.push(native::run(n, t, repeats, false).map_err(|e| (1, e))?);
+            if n.starts_with("P4") {
+                rows.push(native::run(n, t, repeats, true).map_err(|e| (1, e))?);
+            }
+            eprintln!("grokpad bench: {}", serde_json::to_string(rows.last().unwrap()).unwrap_or_default());
+        }
+    }
+    Ok(if json { serde_json::to_string_pretty(&rows).unwrap_or_default() } else { native::markdown(&rows) })
 }

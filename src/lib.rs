@@ -3,6 +3,7 @@
 //! `plot` draws on any plotters backend. The binary (`main.rs`) mounts the app on wasm and is
 //! the CLI natively.
 
+pub mod bench;
 pub mod core;
 pub mod engine;
 pub mod experiment;

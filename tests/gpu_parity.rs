@@ -19,6 +19,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use grokpad::core::check::close;
+use grokpad::core::mlp::Layout;
 use grokpad::core::ops::{
     act_fwd, dense_bwd_data, dense_bwd_weight, dense_fwd, gather, loss_head, Act, DenseDims, HeadOut,
 };
@@ -30,7 +31,7 @@ use grokpad::experiment::url::decode;
 use grokpad::experiment::Loss;
 use grokpad::gpu::kernels::{Dims, Slot, K, MAX_GROUPS, WG};
 use grokpad::gpu::oneshot::{u32_as_f32, Launcher};
-use grokpad::gpu::{GpuBackend, GpuContext};
+use grokpad::gpu::{GpuBackend, GpuContext, PlanKind};
 use grokpad::train::{self, Session};
 use std::sync::{Arc, OnceLock};
 
@@ -286,8 +287,7 @@ fn optim_case(adam_opt: bool, p: usize, seed: u64) {
     let m1 = rand_vec(&mut rng, m * p, -0.1, 0.1);
     let m2 = rand_vec(&mut rng, m * p, 0.0, 0.01);
     let h = StepHyper::new(0.03, 0.01, 3);
-    let slot =
-        Slot { lr: h.lr, l2: h.l2, beta1: h.beta1, beta2: h.beta2, eps: h.eps, bc1: h.bc1, bc2: h.bc2, idx_off: 0 };
+    let slot = Slot::from_hyper(&h, 0);
     let d = Dims { m: (m * p) as u32, p_stride: p as u32, ..Default::default() };
     let (mut w, mut a, mut v) = (params.clone(), m1.clone(), m2.clone());
     let (k, name) = if adam_opt {
@@ -359,14 +359,31 @@ fn snapshots_agree(url: &str, g: &Snapshot, c: &Snapshot, n: (usize, usize)) {
     check(&format!("{url} boundary grid"), gg, cg, Tol { rtol: 0.0, atol: 1e-3 });
 }
 
-fn run_parity(url: &str, k: usize) {
+/// A CPU and a GPU session of `url` over `models` models (the ensemble axis: model m has seed
+/// `seed + m`), the GPU one on the `kind` plan.
+fn sessions(url: &str, models: usize, kind: PlanKind) -> (Session, Session, (usize, usize)) {
     let e = decode(url).experiment;
-    let (data, setup) = train::setup(&e);
+    let (data, mut setup) = train::setup(&e);
+    setup.layout = Layout::from_experiment(&e, models);
+    setup.params = setup.layout.init(e.seed);
     let n = (data.train.len(), data.test.len());
     let cpu = CpuBackend::new(setup.clone(), 0);
-    let gpu_be = GpuBackend::new(gpu().0.clone(), setup, 0).unwrap_or_else(|err| panic!("{url}: {err}"));
-    let mut cs = Session::new(e.clone(), data.clone(), Box::new(cpu), 0);
-    let mut gs = Session::new(e, data, Box::new(gpu_be), 0);
+    let g = GpuBackend::new_with(gpu().0.clone(), setup, 0, kind).unwrap_or_else(|err| panic!("{url}: {err}"));
+    assert_eq!(g.is_fused(), kind == PlanKind::Fused, "{url}: {kind:?}");
+    let b = e.batch();
+    let cs = Session::from_parts(e.clone(), data.clone(), Box::new(cpu), b, models, 0);
+    let gs = Session::from_parts(e, data, Box::new(g), b, models, 0);
+    (cs, gs, n)
+}
+
+fn run_parity(url: &str, k: usize, kind: PlanKind) {
+    run_parity_m(url, k, 1, kind)
+}
+
+fn run_parity_m(url: &str, k: usize, models: usize, kind: PlanKind) {
+    let (mut cs, mut gs, n) = sessions(url, models, kind);
+    let name = format!("{url} {kind:?} M={models}");
+    let url = name.as_str();
     cs.train(k);
     gs.train(k);
     let (cw, cm1, cm2) = params_of(cs.backend.as_mut());
@@ -374,7 +391,8 @@ fn run_parity(url: &str, k: usize) {
     let dw = weights_close(&format!("{url} params"), &gw, &cw);
     let dm1 = weights_close(&format!("{url} adam m"), &gm1, &cm1);
     let dm2 = weights_close(&format!("{url} adam v"), &gm2, &cm2);
-    let moved = gw.iter().zip(&setup_params(url)).any(|(a, b)| a != b);
+    let init = sessions_init(&cs, models);
+    let moved = gw.iter().zip(&init).any(|(a, b)| a != b);
     assert!(moved, "{url}: the GPU run did not change the weights");
     println!("{url}: after {k} steps max |Δw| = {dw:.2e}, |Δm| = {dm1:.2e}, |Δv| = {dm2:.2e} over {} params", cw.len());
     let c = cs.snapshot_blocking(true).expect("cpu snapshot");
@@ -382,21 +400,73 @@ fn run_parity(url: &str, k: usize) {
     snapshots_agree(url, &g, &c, n);
 }
 
-fn setup_params(url: &str) -> Vec<f32> {
-    train::setup(&decode(url).experiment).1.params
+fn sessions_init(s: &Session, models: usize) -> Vec<f32> {
+    Layout::from_experiment(&s.exp, models).init(s.exp.seed)
 }
+
+const TFP: &str = "#v=1";
+const XOR_CE_ADAM: &str = "#v=1&layers=16,16&act=relu&loss=ce&opt=adam&lr=0.01&data=xor&bs=32";
+const SIGMOID_L2: &str = "#v=1&l2=0.01&act=sigmoid";
 
 #[test]
 fn step_parity_default_tfp_mse_sgd_tanh() {
-    run_parity("#v=1", 50);
+    run_parity(TFP, 50, PlanKind::PerOp);
+    run_parity(TFP, 50, PlanKind::Fused);
 }
 
 #[test]
 fn step_parity_xor_relu_ce_adam() {
-    run_parity("#v=1&layers=16,16&act=relu&loss=ce&opt=adam&lr=0.01&data=xor&bs=32", 50);
+    run_parity(XOR_CE_ADAM, 50, PlanKind::PerOp);
+    run_parity(XOR_CE_ADAM, 50, PlanKind::Fused);
 }
 
 #[test]
 fn step_parity_sigmoid_l2() {
-    run_parity("#v=1&l2=0.01&act=sigmoid", 50);
+    run_parity(SIGMOID_L2, 50, PlanKind::PerOp);
+    run_parity(SIGMOID_L2, 50, PlanKind::Fused);
+}
+
+/// The fused kernel across submits (K > 256 steps), over an ensemble of models, with AdamW and
+/// with SGD + decoupled decay, CE + L2, and a deeper TFP-style net (6 hidden layers, batch 30);
+/// the per-op plan on the same ensemble for comparison.
+#[test]
+fn fused_parity_ensembles_and_long_runs() {
+    run_parity_m("#v=1&layers=8,8&act=tanh&wd=0.5&lr=0.03", 300, 3, PlanKind::Fused);
+    run_parity_m(
+        "#v=1&layers=6,5&act=relu&loss=ce&opt=adam&wd=0.1&l2=0.001&lr=0.01&data=xor&bs=17",
+        120,
+        5,
+        PlanKind::Fused,
+    );
+    run_parity_m("#v=1&layers=8,8,8,8,8,8&act=relu&bs=30&lr=0.01", 60, 2, PlanKind::Fused);
+    run_parity_m("#v=1&layers=8,8&act=tanh&wd=0.5&lr=0.03", 300, 3, PlanKind::PerOp);
+}
+
+#[test]
+fn plan_kind_auto_picks_fused_for_small_models_only() {
+    let ctx = gpu().0.clone();
+    let (_, small) = train::setup(&decode(TFP).experiment);
+    assert!(GpuBackend::new(ctx.clone(), small, 0).unwrap().is_fused());
+    let (_, big) = train::setup(&decode("#v=1&layers=64,64").experiment);
+    assert!(!GpuBackend::new(ctx.clone(), big.clone(), 0).unwrap().is_fused());
+    assert!(GpuBackend::new_with(ctx, big, 0, PlanKind::Fused).is_err());
+}
+
+/// Throughput of the per-op and fused plans (printed, not asserted: `--nocapture` shows it).
+#[test]
+fn steps_per_second_per_op_vs_fused() {
+    let steps = 5000;
+    for u in [TFP, "#v=1&layers=8,8&act=tanh"] {
+        for kind in [PlanKind::PerOp, PlanKind::Fused] {
+            let (_, mut gs, _) = sessions(u, 1, kind);
+            gs.train(10);
+            gs.backend.wait();
+            let t0 = std::time::Instant::now();
+            gs.train(steps);
+            gs.backend.wait();
+            let _ = params_of(gs.backend.as_mut());
+            let s = steps as f64 / t0.elapsed().as_secs_f64();
+            println!("SPEED {u} {kind:?}: {s:.0} steps/s ({steps} steps on {})", gpu().0.label);
+        }
+    }
 }

@@ -34,6 +34,7 @@ fn all_changed() -> Experiment {
         lr: 0.001,
         bs: 32,
         l2: 0.01,
+        wd: 0.5,
         steps: 5000,
         backend: BackendChoice::Cpu,
         show_test: false,
@@ -75,7 +76,7 @@ fn encodes_only_non_defaults_in_field_order() {
     assert_eq!(
         all,
         "v=1&seed=42&data=spiral&n=1000&train=0.8&noise=25&layers=8,8,3&act=relu&loss=ce\
-         &opt=adam&lr=0.001&bs=32&l2=0.01&steps=5000&backend=cpu&show_test=0"
+         &opt=adam&lr=0.001&bs=32&l2=0.01&wd=0.5&steps=5000&backend=cpu&show_test=0"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -339,27 +340,31 @@ fn experiment() -> impl Strategy<Value = Experiment> {
         f32_in(limits::LR),
         limits::BS.0..=limits::BS.1,
         f32_in(limits::L2),
+        f32_in(limits::WD),
         limits::STEPS.0..=limits::STEPS.1,
         select(vec![BackendChoice::Auto, BackendChoice::Webgpu, BackendChoice::Cpu]),
         any::<bool>(),
     );
     (a, b).prop_map(
-        |((seed, data, n, train, noise, layers, act, loss), (opt, lr, bs, l2, steps, backend, show_test))| Experiment {
-            seed,
-            data,
-            n,
-            train,
-            noise,
-            layers,
-            act,
-            loss,
-            opt,
-            lr,
-            bs,
-            l2,
-            steps,
-            backend,
-            show_test,
+        |((seed, data, n, train, noise, layers, act, loss), (opt, lr, bs, l2, wd, steps, backend, show_test))| {
+            Experiment {
+                seed,
+                data,
+                n,
+                train,
+                noise,
+                layers,
+                act,
+                loss,
+                opt,
+                lr,
+                bs,
+                l2,
+                wd,
+                steps,
+                backend,
+                show_test,
+            }
         },
     )
 }

@@ -22,6 +22,7 @@ pub mod limits {
     pub const LR: (f32, f32) = (1e-6, 1e3);
     pub const BS: (u32, u32) = (1, 10_000);
     pub const L2: (f32, f32) = (0.0, 10.0);
+    pub const WD: (f32, f32) = (0.0, 20.0);
     pub const STEPS: (u64, u64) = (1, 10_000_000);
 }
 
@@ -91,6 +92,9 @@ pub struct Experiment {
     pub bs: u32,
     /// L2 penalty on weights (not biases), added to the gradient as `l2 * w`.
     pub l2: f32,
+    /// Decoupled weight decay on weights, w ← w − lr·wd·w each step (with Adam: AdamW,
+    /// Loshchilov & Hutter 2019).
+    pub wd: f32,
     /// Run length for the CLI and presets; the page trains until paused.
     pub steps: u64,
     pub backend: BackendChoice,
@@ -113,6 +117,7 @@ impl Default for Experiment {
             lr: 0.03,
             bs: 10,
             l2: 0.0,
+            wd: 0.0,
             steps: 2000,
             backend: BackendChoice::Auto,
             show_test: true,

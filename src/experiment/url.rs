@@ -45,6 +45,7 @@ pub const KEYS: &[KeyDoc] = &[
     doc("lr", "0.000001–1000", "0.03", "Learning rate."),
     doc("bs", "1–10000", "10", "Batch size (at most the training set at run time)."),
     doc("l2", "0–10", "0", "L2 penalty on weights (not biases)."),
+    doc("wd", "0–20", "0", "Decoupled weight decay on weights (Adam + wd = AdamW)."),
     doc("steps", "1–10000000", "2000", "Run length in steps (CLI and presets)."),
     doc("backend", "auto, webgpu, cpu", "auto", "Where training runs."),
     doc("show_test", "0, 1", "1", "Draw the test points on the boundary plot."),
@@ -73,7 +74,7 @@ const BACKEND: &[(&str, BackendChoice)] =
     &[("auto", BackendChoice::Auto), ("webgpu", BackendChoice::Webgpu), ("cpu", BackendChoice::Cpu)];
 
 /// Every field's URL value, in struct (= URL) order. Floats use the shortest round-trip form.
-fn field_values(e: &Experiment) -> [(&'static str, String); 15] {
+fn field_values(e: &Experiment) -> [(&'static str, String); 16] {
     [
         ("seed", e.seed.to_string()),
         ("data", name(DATA, e.data).to_string()),
@@ -87,6 +88,7 @@ fn field_values(e: &Experiment) -> [(&'static str, String); 15] {
         ("lr", e.lr.to_string()),
         ("bs", e.bs.to_string()),
         ("l2", e.l2.to_string()),
+        ("wd", e.wd.to_string()),
         ("steps", e.steps.to_string()),
         ("backend", name(BACKEND, e.backend).to_string()),
         ("show_test", u8::from(e.show_test).to_string()),
@@ -172,6 +174,7 @@ pub fn decode(input: &str) -> Decoded {
             "lr" => e.lr = n.float(k, raw, d.lr, limits::LR),
             "bs" => e.bs = n.int(k, raw, d.bs.into(), wide(limits::BS)) as u32,
             "l2" => e.l2 = n.float(k, raw, d.l2, limits::L2),
+            "wd" => e.wd = n.float(k, raw, d.wd, limits::WD),
             "steps" => e.steps = n.int(k, raw, d.steps.into(), wide(limits::STEPS)) as u64,
             "backend" => e.backend = n.pick(k, raw, BACKEND, d.backend),
             "show_test" => e.show_test = n.flag(k, raw, d.show_test),

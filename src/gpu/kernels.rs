@@ -41,6 +41,25 @@ pub struct Slot {
     pub bc1: f32,
     pub bc2: f32,
     pub idx_off: u32,
+    pub wd: f32,
+    pub _pad: [f32; 3],
+}
+
+impl Slot {
+    pub fn from_hyper(h: &crate::core::optim::StepHyper, idx_off: u32) -> Self {
+        Slot {
+            lr: h.lr,
+            l2: h.l2,
+            beta1: h.beta1,
+            beta2: h.beta2,
+            eps: h.eps,
+            bc1: h.bc1,
+            bc2: h.bc2,
+            idx_off,
+            wd: h.wd,
+            _pad: [0.0; 3],
+        }
+    }
 }
 
 /// Which kernel a dispatch runs.

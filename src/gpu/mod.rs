@@ -3,6 +3,7 @@
 //! K training steps per submit and reads metrics back without blocking (DESIGN.md §3).
 
 pub mod context;
+pub mod fused;
 pub mod kernels;
 pub mod memory;
 pub mod oneshot;
@@ -10,4 +11,4 @@ pub mod plan;
 pub mod readback;
 
 pub use context::GpuContext;
-pub use plan::GpuBackend;
+pub use plan::{GpuBackend, PlanKind};

@@ -2,8 +2,11 @@
 //! and bind groups are made here; training encodes K steps per submit (per-step hyperparameters
 //! through a dynamic-offset uniform slot), and metrics come back through mapped staging buffers
 //! without blocking. The dispatch sequence is exactly `engine::cpu::CpuBackend::step`.
+//! Small models (`fused::supports`) instead train through `fused::FusedPlan`: one dispatch per
+//! submit runs all K steps; evaluation always uses the per-op eval plan on the same buffers.
 
 use super::context::GpuContext;
+use super::fused::{self, FusedPlan};
 use super::kernels::{groups, Dims, Kernels, Slot, K, UNIFORM_STRIDE};
 use super::memory;
 use super::readback::Readback;
@@ -70,6 +73,17 @@ impl Builder<'_> {
     }
 }
 
+/// Which training plan `GpuBackend::new_with` builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanKind {
+    /// Fused when `fused::supports` the layout and batch, per-op otherwise.
+    Auto,
+    /// ~2L+3 dispatches per step (any size).
+    PerOp,
+    /// One dispatch per submit; `Err` if the layout is not supported.
+    Fused,
+}
+
 pub struct GpuBackend {
     ctx: Arc<GpuContext>,
     kern: Kernels,
@@ -90,6 +104,7 @@ pub struct GpuBackend {
     params_rb: Readback,
     steps: u64,
     in_flight: Arc<AtomicU32>,
+    fused: Option<FusedPlan>,
 }
 
 fn storage(ctx: &GpuContext, label: &str, bytes: usize) -> Buffer {
@@ -112,9 +127,21 @@ fn init(ctx: &GpuContext, label: &str, bytes: &[u8]) -> Buffer {
 }
 
 impl GpuBackend {
-    /// Compile the plan. `Err` names the knob when the experiment does not fit the device.
+    /// Compile the plan (`PlanKind::Auto`). `Err` names the knob when the experiment does not
+    /// fit the device.
     pub fn new(ctx: Arc<GpuContext>, s: Setup, start_step: u64) -> Result<Self, String> {
+        Self::new_with(ctx, s, start_step, PlanKind::Auto)
+    }
+
+    /// Compile the plan of the given kind.
+    pub fn new_with(ctx: Arc<GpuContext>, s: Setup, start_step: u64, kind: PlanKind) -> Result<Self, String> {
         let l = s.layout.clone();
+        let use_fused = match kind {
+            PlanKind::PerOp => false,
+            PlanKind::Auto => fused::supports(&l, s.batch),
+            PlanKind::Fused if fused::supports(&l, s.batch) => true,
+            PlanKind::Fused => return Err("this layout or batch is too large for the fused plan".into()),
+        };
         let (m, b, p, nl) = (l.models, s.batch, l.p, l.layers.len());
         let (ntr, nte) = (s.train.len(), s.test.len());
         let needs = memory::plan(&l, b, ntr, nte);
@@ -280,6 +307,8 @@ impl GpuBackend {
         let snap_bytes: u64 = eval_copies.iter().map(|e| e.1).sum();
         let snap = Readback::new(&ctx.device, snap_bytes);
         let params_rb = Readback::new(&ctx.device, 3 * (m * p * 4) as u64);
+        let fused =
+            use_fused.then(|| FusedPlan::new(&ctx, &l, s.opt, b, k_max, [&x_tr, &t_tr, &idx_buf, &params, &m1, &m2]));
         Ok(GpuBackend {
             kern,
             layout: l,
@@ -298,8 +327,14 @@ impl GpuBackend {
             params_rb,
             steps: start_step,
             in_flight: Arc::new(AtomicU32::new(0)),
+            fused,
             ctx,
         })
+    }
+
+    /// True when training runs through the fused kernel.
+    pub fn is_fused(&self) -> bool {
+        self.fused.is_some()
     }
 
     fn encode(&self, enc: &mut wgpu::CommandEncoder, plan: &[Dispatch], slot: u32) {
@@ -346,31 +381,24 @@ impl Backend for GpuBackend {
         let per = self.layout.models * self.batch;
         for (c, chunk) in hyper.chunks(self.k_max).enumerate() {
             let base = c * self.k_max;
-            let slots: Vec<Slot> = chunk
-                .iter()
-                .enumerate()
-                .map(|(k, h)| Slot {
-                    lr: h.lr,
-                    l2: h.l2,
-                    beta1: h.beta1,
-                    beta2: h.beta2,
-                    eps: h.eps,
-                    bc1: h.bc1,
-                    bc2: h.bc2,
-                    idx_off: (k * per) as u32,
-                })
-                .collect();
-            let mut bytes = vec![0u8; slots.len() * UNIFORM_STRIDE as usize];
-            for (k, s) in slots.iter().enumerate() {
-                let at = k * UNIFORM_STRIDE as usize;
-                bytes[at..at + size_of::<Slot>()].copy_from_slice(bytemuck::bytes_of(s));
-            }
-            self.ctx.queue.write_buffer(&self.slot_buf, 0, &bytes);
+            let slots: Vec<Slot> =
+                chunk.iter().enumerate().map(|(k, h)| Slot::from_hyper(h, (k * per) as u32)).collect();
             let ids = &idx[base * per..(base + chunk.len()) * per];
             self.ctx.queue.write_buffer(&self.idx_buf, 0, bytemuck::cast_slice(ids));
             let mut enc = self.ctx.device.create_command_encoder(&Default::default());
-            for k in 0..chunk.len() {
-                self.encode(&mut enc, &self.step_plan, (k as u64 * UNIFORM_STRIDE) as u32);
+            if let Some(f) = &self.fused {
+                f.write(&self.ctx.queue, &slots);
+                f.encode(&mut enc);
+            } else {
+                let mut bytes = vec![0u8; slots.len() * UNIFORM_STRIDE as usize];
+                for (k, s) in slots.iter().enumerate() {
+                    let at = k * UNIFORM_STRIDE as usize;
+                    bytes[at..at + size_of::<Slot>()].copy_from_slice(bytemuck::bytes_of(s));
+                }
+                self.ctx.queue.write_buffer(&self.slot_buf, 0, &bytes);
+                for k in 0..chunk.len() {
+                    self.encode(&mut enc, &self.step_plan, (k as u64 * UNIFORM_STRIDE) as u32);
+                }
             }
             self.submit(enc);
             self.steps += chunk.len() as u64;

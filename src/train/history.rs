@@ -59,6 +59,12 @@ impl History {
         }
         v
     }
+    /// Forget rows after `step` (a session resumed from an earlier step).
+    pub fn truncate_after(&mut self, step: u64) {
+        self.rows.retain(|r| r.step <= step);
+        self.latest = self.rows.last().copied();
+    }
+
     pub fn latest(&self) -> Option<Row> {
         self.latest
     }
@@ -79,5 +85,7 @@ mod tests {
         assert_eq!(r.last().unwrap().step, 100_000);
         assert_eq!(r[0].step, 1);
         assert!(r.windows(2).all(|w| w[0].step < w[1].step));
+        h.truncate_after(500);
+        assert!(h.rows().last().unwrap().step <= 500 && !h.rows().is_empty());
     }
 }

@@ -42,14 +42,29 @@ pub struct Session {
     pub last: Option<Snapshot>,
     lr: f32,
     l2: f32,
+    wd: f32,
 }
 
 impl Session {
     /// A session on `backend`, which must have been built from `setup(e)` at step `start`.
     pub fn new(exp: Experiment, data: Data, backend: Box<dyn Backend>, start: u64) -> Self {
-        let schedule = BatchStream::at_step(exp.seed, data.train.len(), exp.batch(), 1, start);
-        let (lr, l2) = (exp.lr, exp.l2);
-        Session { exp, data, backend, schedule, history: History::new(HISTORY_CAP), last: None, lr, l2 }
+        let batch = exp.batch();
+        Self::from_parts(exp, data, backend, batch, 1, start)
+    }
+
+    /// A session over `models` models with batch size `batch` (benchmarks and sweeps build their
+    /// setups directly; `exp` supplies seed, lr, l2 and wd).
+    pub fn from_parts(
+        exp: Experiment,
+        data: Data,
+        backend: Box<dyn Backend>,
+        batch: usize,
+        models: usize,
+        start: u64,
+    ) -> Self {
+        let schedule = BatchStream::at_step(exp.seed, data.train.len(), batch, models, start);
+        let (lr, l2, wd) = (exp.lr, exp.l2, exp.wd);
+        Session { exp, data, backend, schedule, history: History::new(HISTORY_CAP), last: None, lr, l2, wd }
     }
 
     /// A session on the CPU reference.
@@ -58,18 +73,17 @@ impl Session {
         Session::new(exp.clone(), d, Box::new(crate::engine::cpu::CpuBackend::new(s, 0)), 0)
     }
 
-    /// Change the learning rate and L2 live (applies from the next queued step).
-    pub fn set_live(&mut self, lr: f32, l2: f32) {
-        self.lr = lr;
-        self.l2 = l2;
-        self.exp.lr = lr;
-        self.exp.l2 = l2;
+    /// Change the learning rate, L2 and weight decay live (applies from the next queued step).
+    pub fn set_live(&mut self, lr: f32, l2: f32, wd: f32) {
+        (self.lr, self.l2, self.wd) = (lr, l2, wd);
+        (self.exp.lr, self.exp.l2, self.exp.wd) = (lr, l2, wd);
     }
 
     /// Queue `k` steps.
     pub fn train(&mut self, k: usize) {
         let t0 = self.backend.steps();
-        let hyper: Vec<StepHyper> = (1..=k as u64).map(|j| StepHyper::new(self.lr, self.l2, t0 + j)).collect();
+        let hyper: Vec<StepHyper> =
+            (1..=k as u64).map(|j| StepHyper::new(self.lr, self.l2, t0 + j).with_wd(self.wd)).collect();
         let mut idx = Vec::with_capacity(k * self.exp.batch());
         self.schedule.fill(k, &mut idx);
         self.backend.train(&hyper, &idx);

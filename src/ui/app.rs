@@ -48,7 +48,7 @@ fn replace_hash(h: &str) {
 
 /// How an edit affects the running session.
 fn needs_rebuild(old: &Experiment, new: &Experiment) -> bool {
-    let norm = |e: &Experiment| Experiment { lr: 0.0, l2: 0.0, steps: 0, show_test: true, ..e.clone() };
+    let norm = |e: &Experiment| Experiment { lr: 0.0, l2: 0.0, wd: 0.0, steps: 0, show_test: true, ..e.clone() };
     norm(old) != norm(new)
 }
 
@@ -113,10 +113,17 @@ fn tick(rc: Shared, ui: Ui) {
         }
         Some(Err(msg)) => {
             // The GPU failed (device lost): continue on the CPU, saying so.
-            log::warn!("{msg}");
             rc.borrow_mut().mark_gpu_failed(msg.clone());
-            ui.error.set(Some(format!("{msg} — restarted on the CPU")));
-            rebuild(&rc, ui, ui.exp.get_untracked());
+            let resumed = rc.borrow_mut().resume_on_cpu(&msg);
+            if resumed {
+                ui.error.set(Some(format!("{msg} — continuing on the CPU from the last synced weights")));
+                let info = rc.borrow().info.clone();
+                ui.status.update(|st| st.info = info);
+                redraw(&rc, ui);
+            } else {
+                ui.error.set(Some(format!("{msg} — restarted on the CPU")));
+                rebuild(&rc, ui, ui.exp.get_untracked());
+            }
         }
         None => {}
     }
@@ -143,7 +150,7 @@ pub fn App() -> impl IntoView {
         match old {
             Some(o) if !needs_rebuild(&o, &e) => {
                 if let Some(s) = rc.borrow_mut().session.as_mut() {
-                    s.set_live(e.lr, e.l2);
+                    s.set_live(e.lr, e.l2, e.wd);
                 }
                 redraw(&rc, ui);
             }
@@ -224,13 +231,17 @@ pub fn App() -> impl IntoView {
                     <span>"Train acc " <b id="train-acc">{move || st.with(|s| format!("{:.3}", s.train_acc))}</b></span>
                     <span>"Test acc " <b id="test-acc">{move || st.with(|s| format!("{:.3}", s.test_acc))}</b></span>
                 </div>
+                <div class="plots"><div>
                 <canvas id="boundary" width="360" height="360"></canvas>
                 <label class="check"><input type="checkbox" id="show-test"
                     prop:checked=move || exp.with(|e| e.show_test)
                     on:change=move |ev| exp.update(|e| e.show_test = event_target_checked(&ev)) />
                     " Show test data (dark outline)"</label>
+                </div>
+                <div class="charts">
                 <canvas id="loss-chart" width="360" height="190"></canvas>
                 <canvas id="acc-chart" width="360" height="190"></canvas>
+                </div></div>
             </section>
         </main>
         <footer>

@@ -37,8 +37,8 @@ pub fn DataPanel(exp: RwSignal<Experiment>) -> impl IntoView {
                         on:click=move |_| exp.update(|e| e.data = d)>{name}</button>
                 }).collect_view()}
             </div>
-            <label>"Points (n): " <strong>{move || exp.with(|e| e.n)}</strong>
-                <input type="range" id="n" min="20" max="2000" step="10"
+            <label>"Points (n, train + test) "
+                <input type="number" id="n" class="small" min="20" max="10000" step="10"
                     prop:value=move || exp.with(|e| e.n.to_string())
                     on:change=move |ev| if let Some(v) = num(&event_target_value(&ev), limits::N.0, limits::N.1) { exp.update(|e| e.n = v) } />
             </label>
@@ -158,6 +158,9 @@ pub fn NetworkPanel(exp: RwSignal<Experiment>) -> impl IntoView {
             <Choice id="l2" label="L2 " options=opts(&["0", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10"])
                 get=Signal::derive(move || exp.with(|e| short(e.l2)))
                 set=Callback::new(move |v: String| if let Some(x) = fnum(&v, limits::L2.0, limits::L2.1) { exp.update(|e| e.l2 = x) }) />
+            <Choice id="wd" label="Weight decay " options=opts(&["0", "0.0001", "0.001", "0.01", "0.1", "0.3", "1", "3", "10"])
+                get=Signal::derive(move || exp.with(|e| short(e.wd)))
+                set=Callback::new(move |v: String| if let Some(x) = fnum(&v, limits::WD.0, limits::WD.1) { exp.update(|e| e.wd = x) }) />
             <label>"Batch size " <input type="number" id="bs" class="small" min="1" max="10000"
                 prop:value=move || exp.with(|e| e.bs.to_string())
                 on:change=move |ev| if let Some(v) = num(&event_target_value(&ev), limits::BS.0, limits::BS.1) { exp.update(|e| e.bs = v) } />

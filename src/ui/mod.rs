@@ -6,8 +6,13 @@ pub mod controls;
 pub mod draw;
 pub mod runner;
 
-/// Mount the app on `<body>` (called from `main` on wasm).
+/// Mount the app on `<body>` (called from `main` on wasm). The benchmark page (`bench.html`)
+/// loads the same module only for its exported `bench_*` functions, so nothing is mounted there.
 pub fn mount() {
     console_error_panic_hook::set_once();
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    if path.ends_with("bench.html") {
+        return;
+    }
     leptos::mount::mount_to_body(app::App);
 }

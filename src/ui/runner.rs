@@ -4,7 +4,7 @@
 //! GPU work is throttled by submits in flight; metrics are requested about every 100 ms.
 
 use crate::engine::cpu::CpuBackend;
-use crate::engine::Snapshot;
+use crate::engine::{ParamState, Snapshot};
 use crate::experiment::{BackendChoice, Experiment};
 use crate::gpu::{memory, GpuBackend, GpuContext};
 use crate::train::{setup, Session};
@@ -14,6 +14,8 @@ use std::sync::Arc;
 const CPU_FRAME_MS: f64 = 12.0;
 /// Metrics (and the boundary grid) are requested at most this often.
 const SNAPSHOT_MS: f64 = 100.0;
+/// GPU weights are copied back about this often (device-loss recovery).
+const SYNC_MS: f64 = 1000.0;
 
 /// Which engine a session ended up on.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,6 +37,11 @@ pub struct Runner {
     rate_mark: Option<(f64, u64)>,
     pub rate: f64,
     pub generation: u64,
+    /// Last weights read back from the GPU (params, moments) and the step they belong to.
+    synced: Option<(ParamState, u64)>,
+    /// Step of the weights readback in flight.
+    sync_pending: Option<u64>,
+    sync_t: f64,
 }
 
 pub fn now_ms() -> f64 {
@@ -54,6 +61,9 @@ impl Default for Runner {
             rate_mark: None,
             rate: 0.0,
             generation: 0,
+            synced: None,
+            sync_pending: None,
+            sync_t: 0.0,
         }
     }
 }
@@ -73,6 +83,7 @@ impl Runner {
             Ok(c) => {
                 #[allow(clippy::arc_with_non_send_sync)] // wasm is single-threaded; natively the context is Send
                 let c = Arc::new(c);
+                CURRENT_GPU.with(|g| *g.borrow_mut() = Some(c.clone()));
                 this.borrow_mut().gpu = Some(c.clone());
                 Ok(c)
             }
@@ -115,6 +126,8 @@ impl Runner {
         self.rate_mark = None;
         self.rate = 0.0;
         self.last_request = 0.0;
+        self.synced = None;
+        self.sync_pending = None;
         if let Some(s) = self.session.as_mut() {
             s.backend.request_snapshot(true);
         }
@@ -144,6 +157,22 @@ impl Runner {
         if t - self.last_request >= SNAPSHOT_MS && s.backend.request_snapshot(true) {
             self.last_request = t;
         }
+        // GPU: keep a copy of the weights about every second, to resume on the CPU if the
+        // device is lost.
+        if self.info.as_ref().is_some_and(|i| i.kind != "cpu") {
+            if let Some(step) = self.sync_pending {
+                if let Some(Ok(state)) = s.backend.poll_params() {
+                    self.synced = Some((state, step));
+                    self.sync_pending = None;
+                }
+            } else if t - self.sync_t >= SYNC_MS {
+                let step = s.backend.steps();
+                if s.backend.request_params() {
+                    self.sync_pending = Some(step);
+                    self.sync_t = t;
+                }
+            }
+        }
         let r = s.pump()?;
         if let Ok(snap) = &r {
             match self.rate_mark {
@@ -170,4 +199,35 @@ impl Runner {
         self.gpu = None;
         self.gpu_error = Some(format!("GPU failed ({why})"));
     }
+}
+
+impl Runner {
+    /// After the GPU failed: a CPU session resumed from the last synced weights (same
+    /// experiment, same batch-stream position), keeping the curves up to that step.
+    pub fn resume_on_cpu(&mut self, why: &str) -> bool {
+        let (Some(old), Some(((params, m1, m2), step))) = (self.session.take(), self.synced.take()) else {
+            return false;
+        };
+        let (d, mut s) = setup(&old.exp);
+        s.params = params;
+        s.moments = Some((m1, m2));
+        let mut new = Session::new(old.exp.clone(), d, Box::new(CpuBackend::new(s, step)), step);
+        new.history = old.history;
+        new.history.truncate_after(step);
+        let note = Some(format!("{why}; resumed on the CPU from step {step}"));
+        self.install(new, BackendInfo { kind: "cpu", label: "CPU".into(), note });
+        true
+    }
+}
+
+thread_local! {
+    /// The page's GPU context, for the device-loss drill below.
+    static CURRENT_GPU: std::cell::RefCell<Option<Arc<GpuContext>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Test hook (browser e2e, reliability drills): destroy the WebGPU device as a driver reset
+/// would. The page must continue on the CPU from the last synced weights, saying so.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn grokpad_debug_lose_device() -> bool {
+    CURRENT_GPU.with(|g| g.borrow().as_ref().map(|c| c.device.destroy()).is_some())
 }

@@ -85,8 +85,20 @@ try {
   await trains(page, 'webgpu 2-8-8-1');
   const col = await canvasColours(page);
   check(col.orange > 1000 && col.blue > 1000, `boundary canvas has both classes (${JSON.stringify(col)})`);
-  await page.click('#play');
   await page.screenshot({ path: path.join(shots, 'app.png') });
+  // Device loss (simulated with device.destroy()): training continues on the CPU from the last
+  // synced weights, the page says so, and the curves are kept.
+  const before = await step(page);
+  await page.evaluate(() => window.wasmBindings.grokpad_debug_lose_device());
+  await page.waitForSelector('#status[data-backend="cpu"]', { timeout: 20000 })
+    .then(() => check(true, 'device loss: switched to the CPU'), () => check(false, 'device loss: switched to the CPU'));
+  const err = (await page.textContent('#error').catch(() => '')) || '';
+  const resumed = await step(page);
+  check(/continuing on the CPU/.test(err) && resumed > 0 && resumed >= before - 5000,
+    `device loss: resumed near step ${before}, not from 0 (at ${resumed}; "${err.slice(0, 80)}")`);
+  await page.waitForTimeout(1000);
+  check(await step(page) > resumed, 'device loss: training goes on after the switch');
+  await page.click('#play');
   await page.selectOption('#act', 'relu');
   await page.fill('#width-0', '12');
   await page.press('#width-0', 'Enter');

@@ -1,0 +1,85 @@
+//! `grokpad bench`: the P1–P4 workloads natively, on the CPU reference and on wgpu (Vulkan;
+//! lavapipe here, a real GPU on the device machine). Warm-up excluded, median of the repeats,
+//! metrics read back about every 100 ms as the app does, set-up excluded.
+
+use super::{median, workload, Row, Workload};
+use crate::engine::cpu::CpuBackend;
+use crate::engine::Backend;
+use crate::gpu::{GpuBackend, GpuContext};
+use crate::train::Session;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn session(w: &Workload, models: usize, seed: u64, gpu: Option<&Arc<GpuContext>>) -> Result<Session, String> {
+    let s = w.setup(models, seed);
+    let b: Box<dyn Backend> = match gpu {
+        Some(ctx) => Box::new(GpuBackend::new(ctx.clone(), s, 0)?),
+        None => Box::new(CpuBackend::new(s, 0)),
+    };
+    Ok(Session::from_parts(w.exp.clone(), w.data.clone(), b, w.spec.batch, models, 0))
+}
+
+/// Train `steps` steps with a metrics request about every 100 ms; seconds until all finished.
+pub fn timed(s: &mut Session, steps: u64) -> Result<f64, String> {
+    let t0 = Instant::now();
+    let target = s.backend.steps() + steps;
+    let mut last = t0;
+    while s.backend.steps() < target {
+        while s.backend.busy() {
+            std::thread::sleep(Duration::from_micros(50));
+        }
+        s.train((target - s.backend.steps()).min(256) as usize);
+        if last.elapsed() >= Duration::from_millis(100) && s.backend.request_snapshot(false) {
+            last = Instant::now();
+        }
+        if let Some(Err(e)) = s.pump() {
+            return Err(e);
+        }
+    }
+    s.snapshot_blocking(false)?;
+    Ok(t0.elapsed().as_secs_f64())
+}
+
+/// Run one workload on one backend: `repeats` timed runs after one warm-up.
+/// `sequential` trains the workload's models one after another (P4's baseline).
+pub fn run(name: &str, gpu: Option<&Arc<GpuContext>>, repeats: usize, sequential: bool) -> Result<Row, String> {
+    let w = workload(name).ok_or_else(|| format!("unknown workload {name}"))?;
+    let (m, steps) = (w.spec.models, w.spec.steps);
+    let mut samples = vec![];
+    if sequential {
+        let mut ss: Vec<Session> = (0..m).map(|k| session(&w, 1, 1 + k as u64, gpu)).collect::<Result<_, _>>()?;
+        for s in ss.iter_mut() {
+            timed(s, steps.min(50))?;
+        }
+        for _ in 0..repeats {
+            let mut secs = 0.0;
+            for s in ss.iter_mut() {
+                secs += timed(s, steps)?;
+            }
+            samples.push((m as u64 * steps) as f64 / secs);
+        }
+    } else {
+        let mut s = session(&w, m, 1, gpu)?;
+        timed(&mut s, (steps / 4).max(1))?;
+        for _ in 0..repeats {
+            let secs = timed(&mut s, steps)?;
+            samples.push((m as u64 * steps) as f64 / secs);
+        }
+    }
+    let backend = if gpu.is_some() { "gpu" } else { "cpu" };
+    let adapter = gpu.map_or("CPU".to_string(), |c| c.label.clone());
+    let workload = if sequential { format!("{name}-sequential") } else { name.to_string() };
+    Ok(Row { workload, engine: "grokpad", backend: backend.into(), adapter, steps_per_s: median(&samples), samples })
+}
+
+/// Markdown table of rows.
+pub fn markdown(rows: &[Row]) -> String {
+    let mut s = String::from("| workload | engine | backend | adapter | steps/s (median) |\n|---|---|---|---|---|\n");
+    for r in rows {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {:.1} |\n",
+            r.workload, r.engine, r.backend, r.adapter, r.steps_per_s
+        ));
+    }
+    s
+}

@@ -1,0 +1,131 @@
+//! The bench page's Grokpad side (wasm): JavaScript calls `bench_workload` for a workload's spec
+//! and data (so TF.js trains on the very same points) and `bench_grokpad` to time Grokpad on
+//! WebGPU or its wasm CPU path — warm-up excluded, median of the repeats, metrics read back
+//! about every 100 ms as the app does, no drawing.
+
+// wasm is single-threaded: the GPU context is shared with `Arc` as natively, though not `Send`.
+#![allow(clippy::arc_with_non_send_sync)]
+
+use super::{median, workload, Row, Workload};
+use crate::engine::cpu::CpuBackend;
+use crate::engine::Backend;
+use crate::gpu::{GpuBackend, GpuContext};
+use crate::train::Session;
+use std::sync::Arc;
+use wasm_bindgen::prelude::*;
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Give the browser's event loop a turn (map callbacks only resolve there).
+async fn yield_now() {
+    let p = js_sys::Promise::new(&mut |res, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(&res);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+async fn finish(s: &mut Session) -> Result<(), String> {
+    while !s.backend.request_snapshot(false) {
+        if let Some(Err(e)) = s.pump() {
+            return Err(e);
+        }
+        yield_now().await;
+    }
+    loop {
+        match s.pump() {
+            Some(Ok(_)) => return Ok(()),
+            Some(Err(e)) => return Err(e),
+            None => yield_now().await,
+        }
+    }
+}
+
+async fn timed(s: &mut Session, steps: u64, gpu: bool) -> Result<f64, String> {
+    let t0 = now();
+    let target = s.backend.steps() + steps;
+    let mut last = t0;
+    while s.backend.steps() < target {
+        if gpu && s.backend.busy() {
+            yield_now().await;
+            continue;
+        }
+        s.train((target - s.backend.steps()).min(256) as usize);
+        if now() - last >= 100.0 && s.backend.request_snapshot(false) {
+            last = now();
+        }
+        if let Some(Err(e)) = s.pump() {
+            return Err(e);
+        }
+        if gpu {
+            yield_now().await;
+        }
+    }
+    finish(s).await?;
+    Ok((now() - t0) / 1000.0)
+}
+
+fn session(w: &Workload, models: usize, seed: u64, gpu: Option<&Arc<GpuContext>>) -> Result<Session, String> {
+    let s = w.setup(models, seed);
+    let b: Box<dyn Backend> = match gpu {
+        Some(ctx) => Box::new(GpuBackend::new(ctx.clone(), s, 0)?),
+        None => Box::new(CpuBackend::new(s, 0)),
+    };
+    Ok(Session::from_parts(w.exp.clone(), w.data.clone(), b, w.spec.batch, models, 0))
+}
+
+/// `{spec, x, y, inputs, classes}` of a workload: the training split as flat arrays.
+#[wasm_bindgen]
+pub fn bench_workload(name: &str) -> Result<JsValue, JsValue> {
+    let w = workload(name).ok_or_else(|| JsValue::from_str(&format!("unknown workload {name}")))?;
+    let o = js_sys::Object::new();
+    let spec = serde_json::to_string(&w.spec).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    js_sys::Reflect::set(&o, &"spec".into(), &js_sys::JSON::parse(&spec)?)?;
+    js_sys::Reflect::set(&o, &"x".into(), &js_sys::Float32Array::from(&w.data.train.x[..]))?;
+    js_sys::Reflect::set(&o, &"y".into(), &js_sys::Uint8Array::from(&w.data.train.y[..]))?;
+    Ok(o.into())
+}
+
+/// Time Grokpad on `backend` ("webgpu" | "cpu"); returns a JSON row
+/// `{workload, engine, backend, adapter, steps_per_s, samples}`.
+#[wasm_bindgen]
+pub async fn bench_grokpad(name: String, backend: String, repeats: u32, sequential: bool) -> Result<String, JsValue> {
+    run(&name, &backend, repeats.max(1) as usize, sequential).await.map_err(|e| JsValue::from_str(&e))
+}
+
+async fn run(name: &str, backend: &str, repeats: usize, sequential: bool) -> Result<String, String> {
+    let w = workload(name).ok_or_else(|| format!("unknown workload {name}"))?;
+    let ctx = if backend == "webgpu" { Some(Arc::new(GpuContext::new().await?)) } else { None };
+    let gpu = ctx.is_some();
+    let (m, steps) = (w.spec.models, w.spec.steps);
+    let mut samples = vec![];
+    if sequential {
+        let mut ss: Vec<Session> =
+            (0..m).map(|k| session(&w, 1, 1 + k as u64, ctx.as_ref())).collect::<Result<_, _>>()?;
+        for s in ss.iter_mut() {
+            timed(s, steps.min(50), gpu).await?;
+        }
+        for _ in 0..repeats {
+            let mut secs = 0.0;
+            for s in ss.iter_mut() {
+                secs += timed(s, steps, gpu).await?;
+            }
+            samples.push((m as u64 * steps) as f64 / secs);
+        }
+    } else {
+        let mut s = session(&w, m, 1, ctx.as_ref())?;
+        timed(&mut s, (steps / 4).max(1), gpu).await?;
+        for _ in 0..repeats {
+            let secs = timed(&mut s, steps, gpu).await?;
+            samples.push((m as u64 * steps) as f64 / secs);
+        }
+    }
+    let adapter = ctx.as_ref().map_or("CPU (wasm)".to_string(), |c| c.label.clone());
+    let workload = if sequential { format!("{name}-sequential") } else { name.to_string() };
+    let row =
+        Row { workload, engine: "grokpad", backend: backend.into(), adapter, steps_per_s: median(&samples), samples };
+    serde_json::to_string(&row).map_err(|e| e.to_string())
+}
