@@ -46,7 +46,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
 fi
 
 # 5. npm packages: binaryen 132 (wasm-opt that works), playwright-core (browser tests), TF.js (bench).
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@tensorflow/tfjs-backend-wasm ]; then
   log "npm ci"
   npm ci --no-audit --no-fund
 fi

@@ -173,6 +173,7 @@ fn run(
         "test_loss": te.loss,
         "train_acc": tr.acc,
         "test_acc": te.acc,
+        "diverged": !(tr.loss.is_finite() && te.loss.is_finite()),
         "notices": dec.notices.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
     });
     if timings {

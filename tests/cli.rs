@@ -99,6 +99,17 @@ fn bad_input_exits_2_with_a_message() {
 }
 
 #[test]
+fn divergence_is_reported_not_hidden() {
+    let (code, out, err) =
+        grokpad(&["run", "--url", "#v=1&loss=ce&act=linear&lr=1000&layers=8,8", "--steps", "200", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert_eq!(v["diverged"], true, "{out}");
+    let (_, ok, _) = grokpad(&["run", "--url", "#v=1", "--steps", "50", "--json"]);
+    assert_eq!(json(&ok)["diverged"], false);
+}
+
+#[test]
 fn hostile_url_runs_on_defaults_and_lists_notices() {
     let (code, out, err) =
         grokpad(&["run", "--url", "#v=9&lr=NaN&n=-5&layers=99999&<script>=1", "--steps", "20", "--json"]);

@@ -91,13 +91,23 @@ pub fn bench_workload(name: &str) -> Result<JsValue, JsValue> {
 
 /// Time Grokpad on `backend` ("webgpu" | "cpu"); returns a JSON row
 /// `{workload, engine, backend, adapter, steps_per_s, samples}`.
+/// `steps` overrides the spec's steps per repeat (0 = the spec's; the quick CI smoke run).
 #[wasm_bindgen]
-pub async fn bench_grokpad(name: String, backend: String, repeats: u32, sequential: bool) -> Result<String, JsValue> {
-    run(&name, &backend, repeats.max(1) as usize, sequential).await.map_err(|e| JsValue::from_str(&e))
+pub async fn bench_grokpad(
+    name: String,
+    backend: String,
+    repeats: u32,
+    sequential: bool,
+    steps: u32,
+) -> Result<String, JsValue> {
+    run(&name, &backend, repeats.max(1) as usize, sequential, steps).await.map_err(|e| JsValue::from_str(&e))
 }
 
-async fn run(name: &str, backend: &str, repeats: usize, sequential: bool) -> Result<String, String> {
-    let w = workload(name).ok_or_else(|| format!("unknown workload {name}"))?;
+async fn run(name: &str, backend: &str, repeats: usize, sequential: bool, steps: u32) -> Result<String, String> {
+    let mut w = workload(name).ok_or_else(|| format!("unknown workload {name}"))?;
+    if steps > 0 {
+        w.spec.steps = steps as u64;
+    }
     let ctx = if backend == "webgpu" { Some(Arc::new(GpuContext::new().await?)) } else { None };
     let gpu = ctx.is_some();
     let (m, steps) = (w.spec.models, w.spec.steps);

@@ -39,16 +39,23 @@ fn parse_int(s: &str) -> Option<i128> {
 const MAX_NOTICES: usize = 50;
 const MAX_SHOWN_CHARS: usize = 64;
 
-/// Collects notices, keeping the first [`MAX_NOTICES`] and counting the rest.
+/// Collects notices, keeping the first [`MAX_NOTICES`] about known fields and the first
+/// [`MAX_NOTICES`] about unknown keys (so junk keys can never hide a rejected field), and
+/// counting the rest.
 #[derive(Default)]
 pub(super) struct Notes {
     list: Vec<Notice>,
     dropped: usize,
+    known: usize,
+    unknown: usize,
 }
 
 impl Notes {
     pub(super) fn push(&mut self, key: &str, value: &str, message: impl fmt::Display) {
-        if self.list.len() < MAX_NOTICES {
+        let is_known = super::url::KEYS.iter().any(|k| k.key == key);
+        let count = if is_known { &mut self.known } else { &mut self.unknown };
+        *count += 1;
+        if *count <= MAX_NOTICES {
             let (key, value, message) = (shown(key), shown(value), message.to_string());
             self.list.push(Notice { key, value, message });
         } else {

@@ -5,6 +5,7 @@
 //! (`core::data`) and the random streams (`core::rng`); changing any of them bumps [`URL_VERSION`].
 
 mod fields;
+pub mod hostile;
 pub mod url;
 
 use serde::{Deserialize, Serialize};

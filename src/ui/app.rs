@@ -109,6 +109,31 @@ fn tick(rc: Shared, ui: Ui) {
                 st.train_acc = snap.train[0].acc;
                 st.test_acc = snap.test[0].acc;
             });
+            // Divergence: the losses computed on the device (read at the metric cadence, never per
+            // step) became NaN/inf. Pause, keep the curves, say when and what to change.
+            let finite = snap.train[0].loss.is_finite() && snap.test[0].loss.is_finite();
+            let diverged = {
+                let mut r = rc.borrow_mut();
+                if finite {
+                    r.last_finite_step = snap.step;
+                    None
+                } else if r.running {
+                    r.running = false;
+                    Some(r.last_finite_step)
+                } else {
+                    None
+                }
+            };
+            if let Some(good) = diverged {
+                let lr = ui.exp.with_untracked(|e| e.lr);
+                ui.running.set(false);
+                ui.error.set(Some(format!(
+                    "Training diverged: the loss became NaN or infinite between step {good} and step {} \
+                     (learning rate {lr}). Training is paused; try a lower learning rate (e.g. {}) and press Reset.",
+                    snap.step,
+                    lr / 10.0
+                )));
+            }
             redraw(&rc, ui);
         }
         Some(Err(msg)) => {
@@ -148,7 +173,7 @@ pub fn App() -> impl IntoView {
         let rc = runner.get_value();
         let old = rc.borrow().session.as_ref().map(|s| s.exp.clone());
         match old {
-            Some(o) if !needs_rebuild(&o, &e) => {
+            Some(o) if !needs_rebuild(&o, &e) && !rc.borrow().diverged() => {
                 if let Some(s) = rc.borrow_mut().session.as_mut() {
                     s.set_live(e.lr, e.l2, e.wd);
                 }

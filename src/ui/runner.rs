@@ -37,6 +37,10 @@ pub struct Runner {
     rate_mark: Option<(f64, u64)>,
     pub rate: f64,
     pub generation: u64,
+    /// Step of the last snapshot whose losses were finite (divergence reports).
+    pub last_finite_step: u64,
+    /// Duration of the last CPU evaluation (ms).
+    eval_ms: f64,
     /// Last weights read back from the GPU (params, moments) and the step they belong to.
     synced: Option<(ParamState, u64)>,
     /// Step of the weights readback in flight.
@@ -61,6 +65,8 @@ impl Default for Runner {
             rate_mark: None,
             rate: 0.0,
             generation: 0,
+            last_finite_step: 0,
+            eval_ms: 0.0,
             synced: None,
             sync_pending: None,
             sync_t: 0.0,
@@ -110,6 +116,7 @@ impl Runner {
             }
         }
         memory::check(&memory::plan(&s.layout, s.batch, s.train.len(), s.test.len()), u64::MAX, u64::MAX)?;
+        cpu_work_check(&s)?;
         let note = match (&gpu, e.backend) {
             (_, BackendChoice::Cpu) => None,
             (Err(why), _) => Some(format!("{why}; training on the CPU")),
@@ -128,6 +135,7 @@ impl Runner {
         self.last_request = 0.0;
         self.synced = None;
         self.sync_pending = None;
+        self.last_finite_step = 0;
         if let Some(s) = self.session.as_mut() {
             s.backend.request_snapshot(true);
         }
@@ -154,7 +162,11 @@ impl Runner {
                 self.k = (self.k * 3 / 4).max(8);
             }
         }
-        if t - self.last_request >= SNAPSHOT_MS && s.backend.request_snapshot(true) {
+        // Metrics only when something changed (a paused large model is not re-evaluated).
+        let fresh = s.last.as_ref().is_some_and(|l| l.step == s.backend.steps());
+        // On the CPU the evaluation runs inside this frame: space it so it takes ≤ 20 % of the time.
+        let every = SNAPSHOT_MS.max(5.0 * self.eval_ms);
+        if !fresh && t - self.last_request >= every && s.backend.request_snapshot(true) {
             self.last_request = t;
         }
         // GPU: keep a copy of the weights about every second, to resume on the CPU if the
@@ -173,7 +185,11 @@ impl Runner {
                 }
             }
         }
+        let t_eval = now_ms();
         let r = s.pump()?;
+        if self.info.as_ref().is_some_and(|i| i.kind == "cpu") {
+            self.eval_ms = now_ms() - t_eval;
+        }
         if let Ok(snap) = &r {
             match self.rate_mark {
                 Some((t0, s0)) if t - t0 >= 500.0 => {
@@ -194,6 +210,14 @@ impl Runner {
 }
 
 impl Runner {
+    /// The latest metrics are NaN/inf: live edits must restart rather than continue.
+    pub fn diverged(&self) -> bool {
+        self.session
+            .as_ref()
+            .and_then(|s| s.last.as_ref())
+            .is_some_and(|l| !(l.train[0].loss.is_finite() && l.test[0].loss.is_finite()))
+    }
+
     /// After a GPU failure: never use this GPU context again in this page.
     pub fn mark_gpu_failed(&mut self, why: String) {
         self.gpu = None;
@@ -230,4 +254,30 @@ thread_local! {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn grokpad_debug_lose_device() -> bool {
     CURRENT_GPU.with(|g| g.borrow().as_ref().map(|c| c.device.destroy()).is_some())
+}
+
+/// Floating-point work the wasm CPU path accepts per step and per evaluation; beyond it one
+/// frame would block the page for seconds (measured ~1 GFLOP/s in wasm here), so the page
+/// refuses and names the knob instead of freezing the tab.
+pub const CPU_STEP_FLOPS: f64 = 2e8;
+pub const CPU_EVAL_FLOPS: f64 = 2e9;
+
+fn cpu_work_check(s: &crate::engine::Setup) -> Result<(), String> {
+    let p = s.layout.p as f64 * s.layout.models as f64;
+    let step = 6.0 * p * s.batch as f64;
+    let points = (s.train.len() + s.test.len() + crate::engine::GRID_RES * crate::engine::GRID_RES) as f64;
+    let eval = 2.0 * p * points;
+    if step > CPU_STEP_FLOPS {
+        return Err(format!(
+            "this experiment is too large for the CPU path ({:.1} GFLOP per step): reduce `layers` or `bs`, or use WebGPU",
+            step / 1e9
+        ));
+    }
+    if eval > CPU_EVAL_FLOPS {
+        return Err(format!(
+            "this experiment is too large for the CPU path ({:.1} GFLOP per evaluation): reduce `layers` or `n`, or use WebGPU",
+            eval / 1e9
+        ));
+    }
+    Ok(())
 }

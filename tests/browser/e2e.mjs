@@ -116,6 +116,17 @@ try {
   check(/lr/.test(notes) && /n=/.test(notes), `hostile hash shows a notice naming the fields`);
   const injected = await page.evaluate(() => ({ scripts: document.scripts.length, raw: document.body.innerHTML.includes('<script>alert') }));
   check(injected.scripts === scripts0 && !injected.raw, `hostile hash is shown as text, never as markup (${JSON.stringify(injected)})`);
+  // Divergence (lr = 1000 on a linear CE net): detected from the device's losses, training
+  // pauses, the page names the steps and suggests a lower learning rate.
+  await page.goto(base + '#v=1&loss=ce&act=linear&lr=1000&layers=8,8');
+  await page.reload();
+  await page.waitForSelector('#status[data-backend="webgpu"]', { timeout: 60000 });
+  await page.click('#play');
+  await page.waitForFunction(() => /diverged/.test(document.querySelector('#error')?.textContent || ''), null, { timeout: 30000 })
+    .then(() => check(true, 'divergence detected'), () => check(false, 'divergence detected'));
+  const divMsg = (await page.textContent('#error').catch(() => '')) || '';
+  check(/between step \d+ and step \d+/.test(divMsg) && /lower learning rate/.test(divMsg), `divergence message: "${divMsg.slice(0, 120)}"`);
+  check(/Play/.test(await page.textContent('#play')), 'divergence paused training');
   // TF-Playground default (2→4→2→1 tanh, batch 10): speed for the issue note.
   await page.goto(base + '#v=1');
   await page.reload();
@@ -135,6 +146,15 @@ try {
   check(/WebGPU unavailable/.test(note) && /CPU/.test(note), `no-WebGPU note: "${note}"`);
   await trains(p2, 'cpu TFP default');
   await p2.screenshot({ path: path.join(shots, 'cpu.png') });
+  // Too large for the CPU path: refused with the knob named, the page stays alive.
+  await p2.evaluate(() => { location.hash = '#v=1&layers=1024,1024,1024,1024,1024,1024,1024,1024&n=10000'; });
+  await p2.waitForFunction(() => /too large/.test(document.querySelector('#error')?.textContent || ''), null, { timeout: 20000 })
+    .then(() => check(true, 'huge model refused on the CPU path'), () => check(false, 'huge model refused on the CPU path'));
+  const big = (await p2.textContent('#error').catch(() => '')) || '';
+  check(/reduce `layers`/.test(big), `refusal names the knob: "${big.slice(0, 100)}"`);
+  await p2.evaluate(() => { location.hash = '#v=1'; });
+  await p2.waitForFunction(() => !document.querySelector('#error'), null, { timeout: 20000 })
+    .then(() => check(true, 'page recovers after the refusal'), () => check(false, 'page recovers after the refusal'));
   await b2.close();
 } catch (e) {
   console.log(`FAIL exception: ${e.stack || e}`);
