@@ -78,6 +78,8 @@ try {
   const page = await b.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (e) => { console.log(`page error: ${e}`); failures++; });
   page.on('request', (r) => requests.push(r.url()));
+  let cspViolations = 0;
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) { cspViolations++; console.log(`csp: ${m.text()}`); } });
   await page.goto(base + '#v=1&layers=8,8&lr=0.1');
   await page.waitForSelector('#status[data-backend="webgpu"]', { timeout: 60000 });
   const label = await page.textContent('#backend-label');
@@ -132,6 +134,10 @@ try {
   await page.reload();
   await page.waitForSelector('#status[data-backend="webgpu"]', { timeout: 60000 });
   await trains(page, 'webgpu TFP default');
+  const csp = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content || '');
+  const scriptSrc = (csp.split(';').find((d) => d.trim().startsWith('script-src')) || '');
+  check(/wasm-unsafe-eval/.test(scriptSrc) && !/unsafe-inline|unsafe-eval'/.test(scriptSrc.replace("'wasm-unsafe-eval'", '')) && cspViolations === 0,
+    `the page runs under its Content-Security-Policy with no violations (${cspViolations})`);
   const foreign = requests.filter((u) => !u.startsWith(base));
   check(foreign.length === 0, `no requests outside the app (${foreign.slice(0, 3).join(', ')})`);
   await b.close();
