@@ -15,6 +15,8 @@ use serde::Serialize;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 #[cfg(target_arch = "wasm32")]
+pub mod parity;
+#[cfg(target_arch = "wasm32")]
 pub mod web;
 
 /// All workload names, in report order.

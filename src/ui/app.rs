@@ -257,15 +257,15 @@ pub fn App() -> impl IntoView {
                     <span>"Test acc " <b id="test-acc">{move || st.with(|s| format!("{:.3}", s.test_acc))}</b></span>
                 </div>
                 <div class="plots"><div>
-                <canvas id="boundary" width="360" height="360"></canvas>
+                <canvas id="boundary" width="320" height="320"></canvas>
                 <label class="check"><input type="checkbox" id="show-test"
                     prop:checked=move || exp.with(|e| e.show_test)
                     on:change=move |ev| exp.update(|e| e.show_test = event_target_checked(&ev)) />
                     " Show test data (dark outline)"</label>
                 </div>
                 <div class="charts">
-                <canvas id="loss-chart" width="360" height="190"></canvas>
-                <canvas id="acc-chart" width="360" height="190"></canvas>
+                <canvas id="loss-chart" width="280" height="180"></canvas>
+                <canvas id="acc-chart" width="280" height="180"></canvas>
                 </div></div>
             </section>
         </main>

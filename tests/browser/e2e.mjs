@@ -84,6 +84,9 @@ try {
   await page.waitForSelector('#status[data-backend="webgpu"]', { timeout: 60000 });
   const label = await page.textContent('#backend-label');
   check(!/CPU/.test(label), `WebGPU adapter in use: "${label}"`);
+  // GPU-vs-CPU parity in this browser: fused and per-op paths, weights after K steps.
+  const parity = await page.evaluate(() => window.wasmBindings.grokpad_parity_check(50).then((r) => ({ ok: true, r }), (e) => ({ ok: false, r: String(e) })));
+  check(parity.ok, `WebGPU matches the CPU reference in Chromium:\n       ${parity.r.replace(/\n/g, '\n       ')}`);
   await trains(page, 'webgpu 2-8-8-1');
   const col = await canvasColours(page);
   check(col.orange > 1000 && col.blue > 1000, `boundary canvas has both classes (${JSON.stringify(col)})`);
@@ -95,9 +98,11 @@ try {
   await page.waitForSelector('#status[data-backend="cpu"]', { timeout: 20000 })
     .then(() => check(true, 'device loss: switched to the CPU'), () => check(false, 'device loss: switched to the CPU'));
   const err = (await page.textContent('#error').catch(() => '')) || '';
+  const resumedNote = (await page.textContent('#note').catch(() => '')) || '';
+  const from = parseInt((resumedNote.match(/resumed on the CPU from step (\d+)/) || [])[1] || '0', 10);
   const resumed = await step(page);
-  check(/continuing on the CPU/.test(err) && resumed > 0 && resumed >= before - 5000,
-    `device loss: resumed near step ${before}, not from 0 (at ${resumed}; "${err.slice(0, 80)}")`);
+  check(/continuing on the CPU/.test(err) && from > 0 && from <= before,
+    `device loss: resumed from the last synced step ${from} (lost at ~${before}), not from 0 ("${resumedNote.slice(0, 80)}")`);
   await page.waitForTimeout(1000);
   check(await step(page) > resumed, 'device loss: training goes on after the switch');
   await page.click('#play');
