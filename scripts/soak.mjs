@@ -3,30 +3,17 @@
 // Passes when the page survives, keeps training, and memory grows < 5 % after the first minute
 // (or after the first third of a short run). Speed is reported, never checked.
 // Usage: node scripts/soak.mjs [--minutes 60] [--webgpu] [--url '#v=1'] (dist/ must be built)
-import { chromium } from 'playwright-core';
-import http from 'node:http';
+import { serve, launch } from '../tests/browser/harness.mjs';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 const arg = (k, d) => (process.argv.includes(k) ? process.argv[process.argv.indexOf(k) + 1] : d);
 const minutes = parseFloat(arg('--minutes', '60'));
 const hash = arg('--url', '#v=1');
 const root = path.resolve(process.env.DIST || 'dist');
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-const server = http.createServer((req, res) => {
-  const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  const f = path.join(root, p === '/' ? 'index.html' : p);
-  if (!f.startsWith(root) || !fs.existsSync(f)) { res.writeHead(404); res.end(); return; }
-  res.writeHead(200, { 'content-type': types[path.extname(f)] || 'application/octet-stream' });
-  fs.createReadStream(f).pipe(res);
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const server = await serve(root);
 const base = `http://127.0.0.1:${server.address().port}/`;
-const args = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--remote-debugging-pipe', `--user-data-dir=${fs.mkdtempSync(path.join(os.tmpdir(), 'grokpad-soak-'))}`];
-if (process.argv.includes('--webgpu')) args.push('--enable-unsafe-webgpu');
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', ignoreDefaultArgs: true, args });
+const browser = await launch(process.argv.includes('--webgpu'));
 const page = await browser.newPage();
 let errors = 0;
 page.on('pageerror', (e) => { errors++; console.log(`page error: ${e}`); });

@@ -159,6 +159,22 @@ impl Workload {
     }
 }
 
+/// A session of `models` models of workload `w` (model m seeded `seed + m`) on the GPU context
+/// given, else on the CPU reference. Shared by the native and the browser harness.
+pub fn session(
+    w: &Workload,
+    models: usize,
+    seed: u64,
+    gpu: Option<&std::sync::Arc<crate::gpu::GpuContext>>,
+) -> Result<crate::train::Session, String> {
+    let s = w.setup(models, seed);
+    let b: Box<dyn crate::engine::Backend> = match gpu {
+        Some(ctx) => Box::new(crate::gpu::GpuBackend::new(ctx.clone(), s, 0)?),
+        None => Box::new(crate::engine::cpu::CpuBackend::new(s, 0)),
+    };
+    Ok(crate::train::Session::from_parts(w.exp.clone(), w.data.clone(), b, w.spec.batch, models, 0))
+}
+
 /// Median of a list of samples (NaN for none).
 pub fn median(v: &[f64]) -> f64 {
     let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();

@@ -2,22 +2,11 @@
 //! lavapipe here, a real GPU on the device machine). Warm-up excluded, median of the repeats,
 //! metrics read back about every 100 ms as the app does, set-up excluded.
 
-use super::{median, workload, Row, Workload};
-use crate::engine::cpu::CpuBackend;
-use crate::engine::Backend;
-use crate::gpu::{GpuBackend, GpuContext};
+use super::{median, session, workload, Row};
+use crate::gpu::GpuContext;
 use crate::train::Session;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn session(w: &Workload, models: usize, seed: u64, gpu: Option<&Arc<GpuContext>>) -> Result<Session, String> {
-    let s = w.setup(models, seed);
-    let b: Box<dyn Backend> = match gpu {
-        Some(ctx) => Box::new(GpuBackend::new(ctx.clone(), s, 0)?),
-        None => Box::new(CpuBackend::new(s, 0)),
-    };
-    Ok(Session::from_parts(w.exp.clone(), w.data.clone(), b, w.spec.batch, models, 0))
-}
 
 /// Train `steps` steps with a metrics request about every 100 ms; seconds until all finished.
 pub fn timed(s: &mut Session, steps: u64) -> Result<f64, String> {

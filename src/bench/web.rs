@@ -6,10 +6,8 @@
 // wasm is single-threaded: the GPU context is shared with `Arc` as natively, though not `Send`.
 #![allow(clippy::arc_with_non_send_sync)]
 
-use super::{median, workload, Row, Workload};
-use crate::engine::cpu::CpuBackend;
-use crate::engine::Backend;
-use crate::gpu::{GpuBackend, GpuContext};
+use super::{median, session, workload, Row};
+use crate::gpu::GpuContext;
 use crate::train::Session;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -66,15 +64,6 @@ async fn timed(s: &mut Session, steps: u64, gpu: bool) -> Result<f64, String> {
     }
     finish(s).await?;
     Ok((now() - t0) / 1000.0)
-}
-
-fn session(w: &Workload, models: usize, seed: u64, gpu: Option<&Arc<GpuContext>>) -> Result<Session, String> {
-    let s = w.setup(models, seed);
-    let b: Box<dyn Backend> = match gpu {
-        Some(ctx) => Box::new(GpuBackend::new(ctx.clone(), s, 0)?),
-        None => Box::new(CpuBackend::new(s, 0)),
-    };
-    Ok(Session::from_parts(w.exp.clone(), w.data.clone(), b, w.spec.batch, models, 0))
 }
 
 /// `{spec, x, y, inputs, classes}` of a workload: the training split as flat arrays.

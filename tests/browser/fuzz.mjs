@@ -10,10 +10,8 @@
 //   on the CPU path one of them freezes the page (each snapshot evaluates ~10^11 multiply-adds,
 //   every 100 ms, even when paused), which this script reports as a dead page.
 // Serves $DIST (default dist/) on 127.0.0.1; Chromium from $CHROMIUM (default /usr/bin/chromium).
-import { chromium } from 'playwright-core';
-import http from 'node:http';
+import { serve as serveDir, launch } from './harness.mjs';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 const argv = process.argv.slice(2);
@@ -27,26 +25,8 @@ const MAX_LEN = 64 * 1024;
 const GIANT = 1 << 20;
 
 const root = path.resolve(process.env.DIST || 'dist');
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
 
-function serve() {
-  const server = http.createServer((req, res) => {
-    const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const f = path.join(root, p === '/' ? 'index.html' : p);
-    if (!f.startsWith(root) || !fs.existsSync(f)) { res.writeHead(404); res.end('not found'); return; }
-    res.writeHead(200, { 'content-type': types[path.extname(f)] || 'application/octet-stream' });
-    fs.createReadStream(f).pipe(res);
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
 
-async function launch(webgpu) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grokpad-chromium-'));
-  const args = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--remote-debugging-pipe', `--user-data-dir=${dir}`];
-  if (webgpu) args.push('--enable-unsafe-webgpu');
-  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', ignoreDefaultArgs: true, args });
-}
 
 // ---- Seeded generator (splitmix32-style; no Math.random) ----
 function rng(seed) {
@@ -218,7 +198,7 @@ async function playToggles(page) {
 
 const withTimeout = (p, ms, what) => Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error(`timeout: ${what}`)), ms))]);
 
-const server = await serve();
+const server = await serveDir(root);
 const base = `http://127.0.0.1:${server.address().port}/`;
 const list = cases(SEED, COUNT);
 const t0 = Date.now();

@@ -1,0 +1,32 @@
+// Shared by the browser tests and scripts: a static server for dist/ on 127.0.0.1 and Debian's
+// Chromium launched through Playwright with the flags DESIGN.md §7 found to work here
+// (`--enable-unsafe-webgpu` turns on WebGPU, i.e. SwiftShader on this machine).
+import { chromium } from 'playwright-core';
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+
+/** Serve `root` on an ephemeral 127.0.0.1 port; resolves to the http.Server. */
+export function serve(root) {
+  const server = http.createServer((req, res) => {
+    let p;
+    try { p = decodeURIComponent(new URL(req.url, 'http://x').pathname); } catch { p = '/'; }
+    const f = path.join(root, p === '/' ? 'index.html' : p);
+    if (!f.startsWith(root) || !fs.existsSync(f) || fs.statSync(f).isDirectory()) { res.writeHead(404); res.end('not found'); return; }
+    res.writeHead(200, { 'content-type': types[path.extname(f)] || 'application/octet-stream' });
+    fs.createReadStream(f).pipe(res);
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+/** Launch headless Chromium (WebGPU on when `webgpu`), with a fresh profile. */
+export function launch(webgpu) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grokpad-chromium-'));
+  const args = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--remote-debugging-pipe', `--user-data-dir=${dir}`];
+  if (webgpu) args.push('--enable-unsafe-webgpu');
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', ignoreDefaultArgs: true, args });
+}
