@@ -2,6 +2,7 @@
 //! `shaders/`, the memory plan checked before allocation, and the static step plan that runs
 //! K training steps per submit and reads metrics back without blocking (DESIGN.md §3).
 
+pub mod builder;
 pub mod context;
 pub mod fused;
 pub mod kernels;

@@ -5,9 +5,10 @@
 //! Small models (`fused::supports`) instead train through `fused::FusedPlan`: one dispatch per
 //! submit runs all K steps; evaluation always uses the per-op eval plan on the same buffers.
 
+use super::builder::{dims_bytes, init, storage, Builder, Dispatch};
 use super::context::GpuContext;
 use super::fused::{self, FusedPlan};
-use super::kernels::{groups, Dims, Kernels, Slot, K, UNIFORM_STRIDE};
+use super::kernels::{Dims, Kernels, Slot, K, UNIFORM_STRIDE};
 use super::memory;
 use super::readback::Readback;
 use crate::core::mlp::Layout;
@@ -16,62 +17,7 @@ use crate::engine::{grid_points, reduce_stats, Backend, Setup, Snapshot, GRID_RE
 use crate::experiment::{Loss, Optimizer};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use wgpu::util::DeviceExt;
 use wgpu::{Buffer, BufferUsages as U};
-
-struct Dispatch {
-    k: K,
-    bg: usize,
-    groups: u32,
-    slot: bool,
-}
-
-/// Collects dims and bind groups while the plan is compiled.
-struct Builder<'a> {
-    ctx: &'a GpuContext,
-    kern: &'a Kernels,
-    dims: Vec<Dims>,
-    dims_buf: Buffer,
-    slot_buf: Buffer,
-    dummy_ro: Buffer,
-    dummy_rw: [Buffer; 3],
-    groups: Vec<wgpu::BindGroup>,
-}
-
-fn bind(binding: u32, buffer: &Buffer, size: Option<u64>, offset: u64) -> wgpu::BindGroupEntry<'_> {
-    wgpu::BindGroupEntry {
-        binding,
-        resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
-            buffer,
-            offset,
-            size: size.and_then(wgpu::BufferSize::new),
-        }),
-    }
-}
-
-impl Builder<'_> {
-    fn add(&mut self, k: K, d: Dims, work: usize, ro: [Option<&Buffer>; 3], rw: [Option<&Buffer>; 3]) -> Dispatch {
-        let di = self.dims.len() as u64;
-        self.dims.push(d);
-        let mut entries = vec![
-            bind(0, &self.dims_buf, Some(size_of::<Dims>() as u64), di * UNIFORM_STRIDE),
-            bind(1, &self.slot_buf, Some(size_of::<Slot>() as u64), 0),
-        ];
-        for (j, b) in ro.iter().enumerate() {
-            entries.push(bind(2 + j as u32, b.unwrap_or(&self.dummy_ro), None, 0));
-        }
-        for (j, b) in rw.iter().enumerate() {
-            entries.push(bind(5 + j as u32, b.unwrap_or(&self.dummy_rw[j]), None, 0));
-        }
-        let bg = self.ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: None,
-            layout: &self.kern.layout,
-            entries: &entries,
-        });
-        self.groups.push(bg);
-        Dispatch { k, bg: self.groups.len() - 1, groups: groups(work), slot: matches!(k, K::Gather | K::Sgd | K::Adam) }
-    }
-}
 
 /// Which training plan `GpuBackend::new_with` builds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,25 +51,6 @@ pub struct GpuBackend {
     steps: u64,
     in_flight: Arc<AtomicU32>,
     fused: Option<FusedPlan>,
-}
-
-fn storage(ctx: &GpuContext, label: &str, bytes: usize) -> Buffer {
-    ctx.device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some(label),
-        size: (bytes.max(16) as u64).next_multiple_of(4),
-        usage: U::STORAGE | U::COPY_SRC | U::COPY_DST,
-        mapped_at_creation: false,
-    })
-}
-
-fn init(ctx: &GpuContext, label: &str, bytes: &[u8]) -> Buffer {
-    let mut v = bytes.to_vec();
-    v.resize(v.len().max(16), 0);
-    ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-        label: Some(label),
-        contents: &v,
-        usage: U::STORAGE | U::COPY_SRC | U::COPY_DST,
-    })
 }
 
 impl GpuBackend {
@@ -359,15 +286,6 @@ impl GpuBackend {
         #[cfg(not(target_arch = "wasm32"))]
         let _ = self.ctx.device.poll(wgpu::PollType::Poll);
     }
-}
-
-fn dims_bytes(dims: &[Dims]) -> Vec<u8> {
-    let mut out = vec![0u8; dims.len() * UNIFORM_STRIDE as usize];
-    for (k, d) in dims.iter().enumerate() {
-        let at = k * UNIFORM_STRIDE as usize;
-        out[at..at + size_of::<Dims>()].copy_from_slice(bytemuck::bytes_of(d));
-    }
-    out
 }
 
 impl Backend for GpuBackend {

@@ -1,0 +1,91 @@
+//! Compiling a GPU plan: the helpers `plan.rs` uses to allocate buffers and to record each
+//! dispatch's static dims and bind group once (DESIGN.md §3: no allocation, pipeline or
+//! bind-group creation inside the training loop).
+
+use super::context::GpuContext;
+use super::kernels::{groups, Dims, Kernels, Slot, K, UNIFORM_STRIDE};
+use wgpu::util::DeviceExt;
+use wgpu::{Buffer, BufferUsages as U};
+
+/// One recorded dispatch: kernel, bind-group index, workgroups, and whether it reads the step slot.
+pub struct Dispatch {
+    pub k: K,
+    pub bg: usize,
+    pub groups: u32,
+    pub slot: bool,
+}
+
+/// Collects dims and bind groups while the plan is compiled.
+pub struct Builder<'a> {
+    pub ctx: &'a GpuContext,
+    pub kern: &'a Kernels,
+    pub dims: Vec<Dims>,
+    pub dims_buf: Buffer,
+    pub slot_buf: Buffer,
+    pub dummy_ro: Buffer,
+    pub dummy_rw: [Buffer; 3],
+    pub groups: Vec<wgpu::BindGroup>,
+}
+
+fn bind(binding: u32, buffer: &Buffer, size: Option<u64>, offset: u64) -> wgpu::BindGroupEntry<'_> {
+    wgpu::BindGroupEntry {
+        binding,
+        resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+            buffer,
+            offset,
+            size: size.and_then(wgpu::BufferSize::new),
+        }),
+    }
+}
+
+impl Builder<'_> {
+    pub fn add(&mut self, k: K, d: Dims, work: usize, ro: [Option<&Buffer>; 3], rw: [Option<&Buffer>; 3]) -> Dispatch {
+        let di = self.dims.len() as u64;
+        self.dims.push(d);
+        let mut entries = vec![
+            bind(0, &self.dims_buf, Some(size_of::<Dims>() as u64), di * UNIFORM_STRIDE),
+            bind(1, &self.slot_buf, Some(size_of::<Slot>() as u64), 0),
+        ];
+        for (j, b) in ro.iter().enumerate() {
+            entries.push(bind(2 + j as u32, b.unwrap_or(&self.dummy_ro), None, 0));
+        }
+        for (j, b) in rw.iter().enumerate() {
+            entries.push(bind(5 + j as u32, b.unwrap_or(&self.dummy_rw[j]), None, 0));
+        }
+        let bg = self.ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: None,
+            layout: &self.kern.layout,
+            entries: &entries,
+        });
+        self.groups.push(bg);
+        Dispatch { k, bg: self.groups.len() - 1, groups: groups(work), slot: matches!(k, K::Gather | K::Sgd | K::Adam) }
+    }
+}
+
+pub fn storage(ctx: &GpuContext, label: &str, bytes: usize) -> Buffer {
+    ctx.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: (bytes.max(16) as u64).next_multiple_of(4),
+        usage: U::STORAGE | U::COPY_SRC | U::COPY_DST,
+        mapped_at_creation: false,
+    })
+}
+
+pub fn init(ctx: &GpuContext, label: &str, bytes: &[u8]) -> Buffer {
+    let mut v = bytes.to_vec();
+    v.resize(v.len().max(16), 0);
+    ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some(label),
+        contents: &v,
+        usage: U::STORAGE | U::COPY_SRC | U::COPY_DST,
+    })
+}
+
+pub fn dims_bytes(dims: &[Dims]) -> Vec<u8> {
+    let mut out = vec![0u8; dims.len() * UNIFORM_STRIDE as usize];
+    for (k, d) in dims.iter().enumerate() {
+        let at = k * UNIFORM_STRIDE as usize;
+        out[at..at + size_of::<Dims>()].copy_from_slice(bytemuck::bytes_of(d));
+    }
+    out
+}
