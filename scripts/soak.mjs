@@ -1,7 +1,8 @@
 // Long-run soak (reliability issue): trains the default experiment at full speed in headless
 // Chromium and samples memory (wasm linear memory, JS heap after a forced GC) and speed.
 // Passes when the page survives, keeps training, and memory grows < 5 % after the first minute
-// (or after the first third of a short run). Speed is reported, never checked.
+// (short runs: after the first third, with 512 KiB of slack while the history fills). Speed is
+// reported, never checked.
 // Usage: node scripts/soak.mjs [--minutes 60] [--webgpu] [--url '#v=1'] (dist/ must be built)
 import { serve, launch } from '../tests/browser/harness.mjs';
 import fs from 'node:fs';
@@ -57,6 +58,10 @@ fs.mkdirSync('target/soak', { recursive: true });
 fs.writeFileSync('target/soak/soak.json', JSON.stringify({ minutes, samples, growth, errors }, null, 1));
 await browser.close();
 server.close();
-const ok = alive && growth < 0.05;
+// The metric history fills for its first ~3.5 minutes (2,000 rows at ~10 per second) before
+// decimation bounds it, so a short run (CI) also allows up to 512 KiB of that bounded growth; a
+// real leak (anything retained per frame or per snapshot) exceeds it within a minute.
+const slack = minutes < 10 ? 512 * 1024 : 0;
+const ok = alive && base0 && mem(last) - mem(base0) < Math.max(0.05 * mem(base0), slack);
 console.log(ok ? 'soak: passed' : 'soak: FAILED');
 process.exit(ok ? 0 : 1);
