@@ -79,25 +79,10 @@ fn one(r: &mut Rng, category: &str) -> String {
     }
 }
 
-const KNOWN: &[&str] = &[
-    "v",
-    "seed",
-    "data",
-    "n",
-    "train",
-    "noise",
-    "layers",
-    "act",
-    "loss",
-    "opt",
-    "lr",
-    "bs",
-    "l2",
-    "wd",
-    "steps",
-    "backend",
-    "show_test",
-];
+/// The URL keys, from the codec's own table (so a new key is fuzzed without editing this file).
+fn known() -> Vec<&'static str> {
+    super::url::KEYS.iter().map(|k| k.key).collect()
+}
 const FLOAT_KEYS: &[&str] = &["train", "noise", "lr", "l2", "wd"];
 const INT_KEYS: &[&str] = &["n", "bs", "steps", "seed"];
 const NUMERIC_KEYS: &[&str] = &["train", "noise", "lr", "l2", "wd", "n", "bs", "steps", "seed", "v", "layers"];
@@ -144,7 +129,7 @@ fn fill(prefix: &str, unit: &str, target: usize) -> String {
 }
 
 fn long(r: &mut Rng, target: usize) -> String {
-    let key = pick(r, KNOWN);
+    let key = pick(r, &known());
     match r.below(10) {
         0 => fill("", "a=b&", target),
         1 => fill(&format!("{key}="), "9", target),
@@ -183,7 +168,7 @@ fn unicode(r: &mut Rng) -> String {
     ];
     let mut parts = Vec::new();
     for _ in 0..1 + below(r, 4) {
-        let key = if chance(r, 60) { pick(r, KNOWN) } else { pick(r, KEYS) };
+        let key = if chance(r, 60) { pick(r, &known()) } else { pick(r, KEYS) };
         let value = pick(r, VALUES);
         parts.push(format!("{}={}", maybe_encoded(r, key), maybe_encoded(r, value)));
     }
@@ -192,7 +177,7 @@ fn unicode(r: &mut Rng) -> String {
 
 fn control(r: &mut Rng) -> String {
     const CTL: &[&str] = &["\0", "\u{1}", "\u{1b}", "\u{7f}", "\t", "\n", "\r", "\u{85}", "\u{2028}", "\u{1b}[31m"];
-    let key = pick(r, KNOWN);
+    let key = pick(r, &known());
     let c = pick(r, CTL);
     // A control character between two digits is never a valid value for any key.
     let value = format!("{}{c}{}", some_digits(r, 1, 3), some_digits(r, 1, 3));
@@ -319,7 +304,7 @@ fn unknown_key(r: &mut Rng) -> String {
                 let len = 1 + below(r, 20);
                 (0..len).map(|_| char::from(CHARS[below(r, CHARS.len())])).collect()
             };
-            let key = if KNOWN.contains(&key.as_str()) { format!("{key}_") } else { key };
+            let key = if known().contains(&key.as_str()) { format!("{key}_") } else { key };
             format!("{key}={}", some_digits(r, 0, 4))
         })
         .collect::<Vec<_>>()
@@ -328,11 +313,11 @@ fn unknown_key(r: &mut Rng) -> String {
 
 fn duplicate_key(r: &mut Rng) -> String {
     const VALUES: &[&str] = &["1", "0", "0.1", "xor", "relu", "4,4", "", "NaN", "adam", "ce", "cpu", "-1"];
-    let key = pick(r, KNOWN);
+    let key = pick(r, &known());
     let times = 2 + below(r, 4);
     let mut parts: Vec<String> = (0..times).map(|_| format!("{key}={}", pick(r, VALUES))).collect();
     if chance(r, 50) {
-        let other = pick(r, KNOWN);
+        let other = pick(r, &known());
         parts.insert(below(r, parts.len() + 1), format!("{other}={}", pick(r, VALUES)));
     }
     parts.join("&")
@@ -391,7 +376,7 @@ fn markup(r: &mut Rng) -> String {
     let m = if chance(r, 50) { form_urlencoded::byte_serialize(m.as_bytes()).collect() } else { m.to_string() };
     match r.below(3) {
         0 => format!("{m}=1"),
-        1 => format!("{}={m}", pick(r, KNOWN)),
+        1 => format!("{}={m}", pick(r, &known())),
         _ => format!("{m}={m}"),
     }
 }
