@@ -1,6 +1,7 @@
 // Shared declarations of every Grokpad kernel (prepended to each kernel file by `gpu/kernels.rs`).
 // One bind-group layout for all kernels: 0 = static dims, 1 = per-step slot (dynamic offset),
-// 2..4 = read-only storage, 5..7 = read-write storage. Formulas mirror `src/core/ops.rs`.
+// 2..4 = read-only storage, 5..7 = read-write storage, 8 = per-model divergence record (declared
+// by the kernels that write it). Formulas mirror `src/core/ops.rs`.
 
 struct Dims {
     m: u32, b: u32, i: u32, o: u32,
@@ -11,7 +12,7 @@ struct Dims {
 struct Slot {
     lr: f32, l2: f32, beta1: f32, beta2: f32,
     eps: f32, bc1: f32, bc2: f32, idx_off: u32,
-    wd: f32, _p0: f32, _p1: f32, _p2: f32,
+    wd: f32, step: u32, _p1: f32, _p2: f32,
 };
 
 @group(0) @binding(0) var<uniform> d: Dims;
@@ -42,4 +43,10 @@ fn act_grad(a: u32, y: f32) -> f32 {
         case 2u: { return y * (1.0 - y); }
         default: { return 1.0; }
     }
+}
+
+// True for ±inf and NaN. Tested on the bits: WGSL lets compilers assume floats are finite, so
+// `x != x` style tests may be folded away.
+fn non_finite(x: f32) -> bool {
+    return (bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u;
 }

@@ -1,72 +1,147 @@
 // Dense layer kernels with a leading model axis M (reference: `core::ops::dense_*`).
-// Grid-stride loops: any size fits a bounded dispatch.
+// Register-blocked: each invocation computes a 4×4 tile of its output, so every value it loads
+// feeds four multiply-adds instead of one. No workgroup memory and no barriers (on SwiftShader,
+// Chromium's CPU WebGPU, barrier kernels run ~10× slower: DESIGN.md §7). Every sum runs in the
+// reference's order, so results match `core::ops` as the one-output-per-thread kernels did.
+// Grid-stride loops over tiles: any size fits a bounded dispatch. Tile counts: `kernels::work`.
 
 @group(0) @binding(2) var<storage, read> in_a: array<f32>;
 @group(0) @binding(3) var<storage, read> in_b: array<f32>;
 @group(0) @binding(4) var<storage, read> in_c: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out_a: array<f32>;
 
+const T: u32 = 4u;
+
+// Indices t0..t0+3 clamped to n − 1: edge tiles compute duplicates that are never stored.
+fn lanes(t0: u32, n: u32) -> vec4<u32> {
+    let l = n - 1u;
+    return vec4<u32>(min(t0, l), min(t0 + 1u, l), min(t0 + 2u, l), min(t0 + 3u, l));
+}
+
+fn load4(base: u32, c: vec4<u32>) -> vec4<f32> {
+    return vec4<f32>(in_b[base + c.x], in_b[base + c.y], in_b[base + c.z], in_b[base + c.w]);
+}
+
 // out[m,b,o] = act(Σ_i x[m,b,i]·W[m,i,o] + bias[m,o]);  in_a = x, in_b = params.
+// Tile: 4 rows b × 4 columns o; the sum starts at the bias and adds i = 0, 1, … in order.
 @compute @workgroup_size(64)
 fn fwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let total = d.m * d.b * d.o;
+    let nb = (d.b + T - 1u) / T;
+    let no = (d.o + T - 1u) / T;
+    let total = d.m * nb * no;
     for (var k = gid.x; k < total; k += nwg.x * WG) {
-        let o = k % d.o;
-        let mb = k / d.o;
-        let m = mb / d.b;
-        let bb = mb % d.b;
+        let o0 = (k % no) * T;
+        let b0 = ((k / no) % nb) * T;
+        let m = k / (no * nb);
         let p0 = m * d.p_stride;
-        let x0 = m * d.x_stride_m + bb * d.i;
-        var s = in_b[p0 + d.b_off + o];
+        let oc = lanes(o0, d.o);
+        let rb = lanes(b0, d.b);
+        let xr = vec4<u32>(m * d.x_stride_m) + rb * d.i;
+        let bias = load4(p0 + d.b_off, oc);
+        var a0 = bias;
+        var a1 = bias;
+        var a2 = bias;
+        var a3 = bias;
         for (var i = 0u; i < d.i; i++) {
-            s += in_a[x0 + i] * in_b[p0 + d.w_off + i * d.o + o];
+            let xv = vec4<f32>(in_a[xr.x + i], in_a[xr.y + i], in_a[xr.z + i], in_a[xr.w + i]);
+            // Zero inputs (one-hot rows, P3) add ±0: skipped, as in `core::ops::dense_fwd`.
+            // Neighbouring invocations share the rows, so the branch is uniform among them.
+            if (all(xv == vec4<f32>(0.0))) {
+                continue;
+            }
+            let w = load4(p0 + d.w_off + i * d.o, oc);
+            a0 += xv.x * w;
+            a1 += xv.y * w;
+            a2 += xv.z * w;
+            a3 += xv.w * w;
         }
-        out_a[k] = act_fwd(d.act, s);
+        var acc = array<vec4<f32>, 4>(a0, a1, a2, a3);
+        for (var r = 0u; r < T && b0 + r < d.b; r++) {
+            let base = (m * d.b + b0 + r) * d.o;
+            for (var c = 0u; c < T && o0 + c < d.o; c++) {
+                out_a[base + o0 + c] = act_fwd(d.act, acc[r][c]);
+            }
+        }
     }
 }
 
 // dz_prev[m,b,i] = (Σ_o dz[m,b,o]·W[m,i,o]) · σ'_prev(a_prev[m,b,i]);
-// in_a = dz, in_b = params, in_c = a_prev.
+// in_a = dz, in_b = params, in_c = a_prev. Tile: 4 rows b × 4 columns i; o = 0, 1, … in order.
 @compute @workgroup_size(64)
 fn bwd_data(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let total = d.m * d.b * d.i;
+    let nb = (d.b + T - 1u) / T;
+    let ni = (d.i + T - 1u) / T;
+    let total = d.m * nb * ni;
     for (var k = gid.x; k < total; k += nwg.x * WG) {
-        let i = k % d.i;
-        let mb = k / d.i;
-        let m = mb / d.b;
-        let p0 = m * d.p_stride + d.w_off + i * d.o;
-        let g0 = mb * d.o;
-        var s = 0.0;
+        let i0 = (k % ni) * T;
+        let b0 = ((k / ni) % nb) * T;
+        let m = k / (ni * nb);
+        let wc = vec4<u32>(m * d.p_stride + d.w_off) + lanes(i0, d.i) * d.o;
+        let g = (vec4<u32>(m * d.b) + lanes(b0, d.b)) * d.o;
+        var a0 = vec4<f32>();
+        var a1 = vec4<f32>();
+        var a2 = vec4<f32>();
+        var a3 = vec4<f32>();
         for (var o = 0u; o < d.o; o++) {
-            s += in_a[g0 + o] * in_b[p0 + o];
+            let w = vec4<f32>(in_b[wc.x + o], in_b[wc.y + o], in_b[wc.z + o], in_b[wc.w + o]);
+            a0 += in_a[g.x + o] * w;
+            a1 += in_a[g.y + o] * w;
+            a2 += in_a[g.z + o] * w;
+            a3 += in_a[g.w + o] * w;
         }
-        out_a[k] = s * act_grad(d.act_prev, in_c[k]);
+        var acc = array<vec4<f32>, 4>(a0, a1, a2, a3);
+        for (var r = 0u; r < T && b0 + r < d.b; r++) {
+            let base = (m * d.b + b0 + r) * d.i;
+            for (var c = 0u; c < T && i0 + c < d.i; c++) {
+                let q = base + i0 + c;
+                out_a[q] = acc[r][c] * act_grad(d.act_prev, in_c[q]);
+            }
+        }
     }
 }
 
 // grads[m, w_off + i*O + o] = Σ_b x[m,b,i]·dz[m,b,o];  grads[m, b_off + o] = Σ_b dz[m,b,o];
-// in_a = x, in_b = dz, out_a = grads.
+// in_a = x, in_b = dz, out_a = grads. Tile: 4 rows i × 4 columns o over I + 1 rows (row I is
+// the bias: x = 1, and 1·dz = dz exactly); b = 0, 1, … in order.
 @compute @workgroup_size(64)
 fn bwd_weight(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let per = d.i * d.o + d.o;
-    let total = d.m * per;
+    let ni = (d.i + 1u + T - 1u) / T;
+    let no = (d.o + T - 1u) / T;
+    let total = d.m * ni * no;
     for (var k = gid.x; k < total; k += nwg.x * WG) {
-        let m = k / per;
-        let r = k % per;
-        var s = 0.0;
-        if (r < d.i * d.o) {
-            let i = r / d.o;
-            let o = r % d.o;
-            for (var bb = 0u; bb < d.b; bb++) {
-                s += in_a[m * d.x_stride_m + bb * d.i + i] * in_b[(m * d.b + bb) * d.o + o];
+        let o0 = (k % no) * T;
+        let i0 = ((k / no) % ni) * T;
+        let m = k / (no * ni);
+        let oc = lanes(o0, d.o);
+        // Rows past I read column 0 and are scaled by 0 / replaced by the bias row's 1.
+        let ri = vec4<u32>(i0, i0 + 1u, i0 + 2u, i0 + 3u);
+        let xi = min(ri, vec4<u32>(d.i - 1u));
+        let is_w = ri < vec4<u32>(d.i);
+        var a0 = vec4<f32>();
+        var a1 = vec4<f32>();
+        var a2 = vec4<f32>();
+        var a3 = vec4<f32>();
+        for (var bb = 0u; bb < d.b; bb++) {
+            let xb = m * d.x_stride_m + bb * d.i;
+            let xv = select(vec4<f32>(1.0), vec4<f32>(in_a[xb + xi.x], in_a[xb + xi.y], in_a[xb + xi.z], in_a[xb + xi.w]), is_w);
+            // Zero inputs add ±0 to sums that start at +0: skipped (`core::ops::dense_bwd_weight`).
+            if (all(xv == vec4<f32>(0.0))) {
+                continue;
             }
-            out_a[m * d.p_stride + d.w_off + r] = s;
-        } else {
-            let o = r - d.i * d.o;
-            for (var bb = 0u; bb < d.b; bb++) {
-                s += in_b[(m * d.b + bb) * d.o + o];
+            let g0 = (m * d.b + bb) * d.o;
+            let g = vec4<f32>(in_b[g0 + oc.x], in_b[g0 + oc.y], in_b[g0 + oc.z], in_b[g0 + oc.w]);
+            a0 += xv.x * g;
+            a1 += xv.y * g;
+            a2 += xv.z * g;
+            a3 += xv.w * g;
+        }
+        var acc = array<vec4<f32>, 4>(a0, a1, a2, a3);
+        let p0 = m * d.p_stride;
+        for (var r = 0u; r < T && i0 + r <= d.i; r++) {
+            let base = select(p0 + d.b_off, p0 + d.w_off + (i0 + r) * d.o, i0 + r < d.i);
+            for (var c = 0u; c < T && o0 + c < d.o; c++) {
+                out_a[base + o0 + c] = acc[r][c];
             }
-            out_a[m * d.p_stride + d.b_off + o] = s;
         }
     }
 }

@@ -11,7 +11,7 @@
 struct Hyp {
     lr: f32, l2: f32, beta1: f32, beta2: f32,
     eps: f32, bc1: f32, bc2: f32, idx_off: u32,
-    wd: f32, _p0: f32, _p1: f32, _p2: f32,
+    wd: f32, step: u32, _p1: f32, _p2: f32,
 };
 
 // This dispatch's steps: slots first .. first + count (dynamic offset per dispatch).
@@ -27,6 +27,8 @@ struct Ctl {
 @group(0) @binding(5) var<storage, read_write> params: array<f32>;
 @group(0) @binding(6) var<storage, read_write> m1: array<f32>;
 @group(0) @binding(7) var<storage, read_write> m2: array<f32>;
+// Divergence record per model: the first step whose update left a weight NaN or infinite.
+@group(0) @binding(8) var<storage, read_write> bad: array<u32>;
 
 const M: u32 = $Mu;
 const B: u32 = $Bu;
@@ -37,6 +39,11 @@ const I0: u32 = $I0u;
 fn tanh_s(z: f32) -> f32 {
     let e = exp(-2.0 * abs(z));
     return sign(z) * (1.0 - e) / (1.0 + e);
+}
+
+// ±inf or NaN, tested on the bits (see `non_finite` in `shaders/common.wgsl`).
+fn non_finite(x: f32) -> bool {
+    return (bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u;
 }
 
 @compute @workgroup_size($WGS)
@@ -58,6 +65,7 @@ fn fused(@builtin(global_invocation_id) gid: vec3<u32>) {
     var xs = array<f32, $BI0>();
     var tb = array<u32, $B>();
     //$DECL
+    var bad_m = bad[m];
     for (var k = ctl.first; k < ctl.first + ctl.count; k++) {
         let h = hyp[k];
         // Gather (core::ops::gather): this model's B rows at the step's offset.
@@ -72,7 +80,16 @@ fn fused(@builtin(global_invocation_id) gid: vec3<u32>) {
         //$HEAD
         //$BACKWARD
         //$UPDATE
+        // Divergence check of the updated weights (one pass over P, no readback).
+        var nf = false;
+        for (var j = 0u; j < P; j++) {
+            nf = nf | non_finite(w[j]);
+        }
+        if (nf && bad_m == 0xffffffffu) {
+            bad_m = h.step;
+        }
     }
+    bad[m] = bad_m;
     for (var j = 0u; j < P; j++) {
         params[p0 + j] = w[j];
     }

@@ -66,6 +66,10 @@ enum Cmd {
         /// Print JSON (a list of rows) instead of a Markdown table.
         #[arg(long)]
         json: bool,
+        /// Instead of timing whole runs, time each dispatch of the per-op GPU step (`--repeats`
+        /// runs each) and print where a step's time goes.
+        #[arg(long)]
+        profile: bool,
     },
 }
 
@@ -80,16 +84,18 @@ pub fn main() -> i32 {
         }
     };
     match cli.cmd {
-        Cmd::Bench { workloads, backend, repeats, json } => match bench(workloads, &backend, repeats, json) {
-            Ok(out) => {
-                println!("{out}");
-                0
+        Cmd::Bench { workloads, backend, repeats, json, profile } => {
+            match bench(workloads, &backend, repeats, json, profile) {
+                Ok(out) => {
+                    println!("{out}");
+                    0
+                }
+                Err((code, msg)) => {
+                    eprintln!("grokpad: {msg}");
+                    code
+                }
             }
-            Err((code, msg)) => {
-                eprintln!("grokpad: {msg}");
-                code
-            }
-        },
+        }
         Cmd::Keys => {
             print!("{}", url::keys_markdown());
             0
@@ -173,7 +179,8 @@ fn run(
         "test_loss": te.loss,
         "train_acc": tr.acc,
         "test_acc": te.acc,
-        "diverged": !(tr.loss.is_finite() && te.loss.is_finite()),
+        "diverged": !(tr.loss.is_finite() && te.loss.is_finite()) || last.bad[0].is_some(),
+        "diverged_at_step": last.bad[0],
         "notices": dec.notices.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
     });
     if timings {
@@ -191,7 +198,13 @@ fn run(
     }
 }
 
-fn bench(workloads: Option<String>, backend: &str, repeats: usize, json: bool) -> Result<String, (i32, String)> {
+fn bench(
+    workloads: Option<String>,
+    backend: &str,
+    repeats: usize,
+    json: bool,
+    profile: bool,
+) -> Result<String, (i32, String)> {
     use crate::bench::{native, NAMES};
     let names: Vec<String> = match workloads {
         Some(w) => w.split(',').map(|s| s.trim().to_string()).collect(),
@@ -209,7 +222,11 @@ fn bench(workloads: Option<String>, backend: &str, repeats: usize, json: bool) -
     if repeats == 0 {
         return Err((2, "--repeats must be at least 1".into()));
     }
-    let ctx = if gpu { Some(Arc::new(GpuContext::new_blocking().map_err(|e| (1, e))?)) } else { None };
+    let ctx = if gpu || profile { Some(Arc::new(GpuContext::new_blocking().map_err(|e| (1, e))?)) } else { None };
+    if let (true, Some(c)) = (profile, ctx.as_ref()) {
+        let tables: Result<Vec<String>, String> = names.iter().map(|n| native::profile(n, c, repeats)).collect();
+        return tables.map(|t| t.join("\n")).map_err(|e| (1, e));
+    }
     let mut rows = vec![];
     for n in &names {
         let mut targets: Vec<Option<&Arc<GpuContext>>> = vec![];

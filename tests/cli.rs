@@ -105,6 +105,7 @@ fn divergence_is_reported_not_hidden() {
     assert_eq!(code, 0, "{err}");
     let v = json(&out);
     assert_eq!(v["diverged"], true, "{out}");
+    assert!(v["diverged_at_step"].as_u64().is_some_and(|s| (1..=200).contains(&s)), "{out}");
     let (_, ok, _) = grokpad(&["run", "--url", "#v=1", "--steps", "50", "--json"]);
     assert_eq!(json(&ok)["diverged"], false);
 }

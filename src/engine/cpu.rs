@@ -28,6 +28,8 @@ pub struct CpuBackend {
     mask: Vec<f32>,
     scratch: Scratch,
     steps: u64,
+    /// First step per model after which a weight was non-finite (see `Snapshot::bad`).
+    bad: Vec<Option<u64>>,
     pending: Option<bool>,
     params_pending: bool,
 }
@@ -54,6 +56,7 @@ impl CpuBackend {
             mask: l.decay_mask(),
             scratch,
             steps: start_step,
+            bad: vec![None; l.models],
             pending: None,
             params_pending: false,
             s,
@@ -92,6 +95,12 @@ impl CpuBackend {
             Optimizer::Adam => adam(&mut self.s.params, &self.grads, &self.mask, &mut self.m1, &mut self.m2, h),
         }
         self.steps += 1;
+        let p = self.s.layout.p;
+        for (mi, bad) in self.bad.iter_mut().enumerate() {
+            if bad.is_none() && !self.s.params[mi * p..(mi + 1) * p].iter().all(|v| v.is_finite()) {
+                *bad = Some(self.steps);
+            }
+        }
     }
 
     /// Per-model stats of a split, evaluation mode.
@@ -124,6 +133,7 @@ impl CpuBackend {
             train: self.eval(&self.s.train.x, &self.t_train),
             test: self.eval(&self.s.test.x, &self.t_test),
             grid,
+            bad: self.bad.clone(),
         }
     }
 }

@@ -44,6 +44,9 @@ pub struct Snapshot {
     pub test: Vec<Stats>,
     /// Model 0's boundary scores in [-1, 1], `GRID_RES²`, row 0 at y = +6.
     pub grid: Option<Vec<f32>>,
+    /// Per model: the first step after which a weight was NaN or infinite (divergence), found
+    /// where training runs (on the GPU by the optimizer kernel) and read back with the metrics.
+    pub bad: Vec<Option<u64>>,
 }
 
 /// Parameters, Adam first and second moments, each [M, P].

@@ -3,7 +3,7 @@
 //! bind-group creation inside the training loop).
 
 use super::context::GpuContext;
-use super::kernels::{groups, Dims, Kernels, Slot, K, UNIFORM_STRIDE};
+use super::kernels::{groups, work, Dims, Kernels, Slot, K, UNIFORM_STRIDE};
 use wgpu::util::DeviceExt;
 use wgpu::{Buffer, BufferUsages as U};
 
@@ -13,6 +13,10 @@ pub struct Dispatch {
     pub bg: usize,
     pub groups: u32,
     pub slot: bool,
+    /// Kernel and dims, for profiles.
+    pub label: String,
+    /// Floating-point operations per run (2·MACs of the dense kernels; 0 for the others).
+    pub flops: f64,
 }
 
 /// Collects dims and bind groups while the plan is compiled.
@@ -24,6 +28,8 @@ pub struct Builder<'a> {
     pub slot_buf: Buffer,
     pub dummy_ro: Buffer,
     pub dummy_rw: [Buffer; 3],
+    /// The divergence record [M] u32, bound at 8 in every dispatch.
+    pub bad: Buffer,
     pub groups: Vec<wgpu::BindGroup>,
 }
 
@@ -39,7 +45,7 @@ fn bind(binding: u32, buffer: &Buffer, size: Option<u64>, offset: u64) -> wgpu::
 }
 
 impl Builder<'_> {
-    pub fn add(&mut self, k: K, d: Dims, work: usize, ro: [Option<&Buffer>; 3], rw: [Option<&Buffer>; 3]) -> Dispatch {
+    pub fn add(&mut self, k: K, d: Dims, ro: [Option<&Buffer>; 3], rw: [Option<&Buffer>; 3]) -> Dispatch {
         let di = self.dims.len() as u64;
         self.dims.push(d);
         let mut entries = vec![
@@ -52,13 +58,25 @@ impl Builder<'_> {
         for (j, b) in rw.iter().enumerate() {
             entries.push(bind(5 + j as u32, b.unwrap_or(&self.dummy_rw[j]), None, 0));
         }
+        entries.push(bind(8, &self.bad, None, 0));
         let bg = self.ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: None,
             layout: &self.kern.layout,
             entries: &entries,
         });
         self.groups.push(bg);
-        Dispatch { k, bg: self.groups.len() - 1, groups: groups(work), slot: matches!(k, K::Gather | K::Sgd | K::Adam) }
+        let macs = match k {
+            K::Fwd | K::BwdData | K::BwdWeight => d.m as f64 * d.b as f64 * d.i as f64 * d.o as f64,
+            _ => 0.0,
+        };
+        Dispatch {
+            k,
+            bg: self.groups.len() - 1,
+            groups: groups(work(k, &d)),
+            slot: matches!(k, K::Gather | K::Sgd | K::Adam),
+            label: format!("{k:?} m={} b={} i={} o={}", d.m, d.b, d.i, d.o),
+            flops: 2.0 * macs,
+        }
     }
 }
 

@@ -276,14 +276,14 @@ fn layout_entry(binding: u32, ty: wgpu::BufferBindingType) -> wgpu::BindGroupLay
 
 impl FusedPlan {
     /// Compile the kernel for `layout`; `bufs` = training x, targets (u32), batch indices,
-    /// params, Adam m, Adam v (the step plan's buffers, shared with evaluation).
+    /// params, Adam m, Adam v, divergence record (the step plan's buffers, shared with evaluation).
     pub fn new(
         ctx: &GpuContext,
         layout: &Layout,
         opt: Optimizer,
         batch: usize,
         k_max: usize,
-        bufs: [&Buffer; 6],
+        bufs: [&Buffer; 7],
     ) -> Self {
         let dev = &ctx.device;
         let module = dev.create_shader_module(wgpu::ShaderModuleDescriptor {
@@ -298,7 +298,7 @@ impl FusedPlan {
             *min_binding_size = wgpu::BufferSize::new(16);
         }
         entries.extend((1..5).map(|b| layout_entry(b, ro)));
-        entries.extend((5..8).map(|b| layout_entry(b, rw)));
+        entries.extend((5..9).map(|b| layout_entry(b, rw)));
         let bgl =
             dev.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some("fused"), entries: &entries });
         let pl = dev.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {

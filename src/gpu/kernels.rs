@@ -1,6 +1,7 @@
 //! The compute pipelines (one per WGSL entry point in `shaders/`) and their single shared
 //! bind-group layout: 0 = static dims (uniform), 1 = per-step slot (uniform, dynamic offset),
-//! 2..4 = read-only storage, 5..7 = read-write storage. Built once per device.
+//! 2..4 = read-only storage, 5..7 = read-write storage, 8 = the per-model divergence record
+//! (first step with a non-finite weight, `NO_BAD_STEP` while none). Built once per device.
 
 use bytemuck::{Pod, Zeroable};
 
@@ -10,6 +11,9 @@ pub const UNIFORM_STRIDE: u64 = 256;
 pub const WG: usize = 64;
 /// Upper bound on workgroups per dispatch; kernels loop (grid-stride) over the rest.
 pub const MAX_GROUPS: usize = 1024;
+
+/// The divergence record's value while a model's weights are all finite.
+pub const NO_BAD_STEP: u32 = u32::MAX;
 
 /// Static dims of one dispatch; mirrors `Dims` in `shaders/common.wgsl`.
 #[repr(C)]
@@ -42,11 +46,13 @@ pub struct Slot {
     pub bc2: f32,
     pub idx_off: u32,
     pub wd: f32,
-    pub _pad: [f32; 3],
+    /// This step's number (1-based, saturating): what a divergence check records.
+    pub step: u32,
+    pub _pad: [f32; 2],
 }
 
 impl Slot {
-    pub fn from_hyper(h: &crate::core::optim::StepHyper, idx_off: u32) -> Self {
+    pub fn from_hyper(h: &crate::core::optim::StepHyper, idx_off: u32, step: u64) -> Self {
         Slot {
             lr: h.lr,
             l2: h.l2,
@@ -57,7 +63,8 @@ impl Slot {
             bc2: h.bc2,
             idx_off,
             wd: h.wd,
-            _pad: [0.0; 3],
+            step: step.min(u32::MAX as u64 - 1) as u32,
+            _pad: [0.0; 2],
         }
     }
 }
@@ -108,7 +115,7 @@ impl Kernels {
     pub fn new(device: &wgpu::Device) -> Self {
         let mut entries = vec![entry(0, uniform(false)), entry(1, uniform(true))];
         entries.extend((2..5).map(|b| entry(b, storage(true))));
-        entries.extend((5..8).map(|b| entry(b, storage(false))));
+        entries.extend((5..9).map(|b| entry(b, storage(false))));
         let layout = device
             .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some("grokpad"), entries: &entries });
         let pl = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
@@ -149,6 +156,23 @@ impl Kernels {
 
     pub fn pipeline(&self, k: K) -> &wgpu::ComputePipeline {
         &self.pipelines.iter().find(|(kk, _)| *kk == k).expect("every kernel is built").1
+    }
+}
+
+/// Side of the register tile of the dense kernels (`T` in `shaders/dense.wgsl`).
+pub const TILE: usize = 4;
+
+/// Invocations kernel `k` needs for `d` (its grid-stride loop covers the rest): one per output
+/// element, except the dense kernels: one per 4×4 output tile.
+pub fn work(k: K, d: &Dims) -> usize {
+    let (m, b, i, o) = (d.m as usize, d.b as usize, d.i as usize, d.o as usize);
+    let t = |n: usize| n.div_ceil(TILE);
+    match k {
+        K::Gather | K::Head => m * b,
+        K::Fwd => m * t(b) * t(o),
+        K::BwdData => m * t(b) * t(i),
+        K::BwdWeight => m * t(i + 1) * t(o),
+        K::Sgd | K::Adam => m,
     }
 }
 

@@ -12,19 +12,9 @@ use super::kernels::{groups, Dims, Kernels, Slot, K, UNIFORM_STRIDE};
 use wgpu::util::DeviceExt;
 use wgpu::{Buffer, BufferUsages as U};
 
-/// Threads of work the step plan launches for kernel `k` with dims `d` (see `gpu::plan`):
-/// gather and head one per example, fwd one per output, bwd_data one per input element,
-/// bwd_weight one per parameter of the layer, optimizers one per element (`d.m` = M·P).
-pub fn work(k: K, d: &Dims) -> usize {
-    let (m, b, i, o) = (d.m as usize, d.b as usize, d.i as usize, d.o as usize);
-    match k {
-        K::Gather | K::Head => m * b,
-        K::Fwd => m * b * o,
-        K::BwdData => m * b * i,
-        K::BwdWeight => m * (i * o + o),
-        K::Sgd | K::Adam => m,
-    }
-}
+/// Invocations the step plan launches for kernel `k` with dims `d` (one per output element, or
+/// per 4×4 output tile for the dense kernels).
+pub use super::kernels::work;
 
 /// The compiled kernels of one device, reused across launches.
 pub struct Launcher {
@@ -94,6 +84,10 @@ impl Launcher {
         ];
         entries.extend(ro_bufs.iter().enumerate().map(|(j, b)| bind(2 + j as u32, b, None)));
         entries.extend(rw_bufs.iter().enumerate().map(|(j, b)| bind(5 + j as u32, b, None)));
+        // The divergence record: one u32 per model, no step recorded yet.
+        let models = (dims.m / dims.p_stride.max(1)) as usize + 1;
+        let bad = storage(ctx, "oneshot bad", bytemuck::cast_slice(&vec![super::kernels::NO_BAD_STEP; models]));
+        entries.push(bind(8, &bad, None));
         let bg = dev.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("oneshot"),
             layout: &self.kern.layout,

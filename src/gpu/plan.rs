@@ -8,7 +8,7 @@
 use super::builder::{dims_bytes, init, storage, Builder, Dispatch};
 use super::context::GpuContext;
 use super::fused::{self, FusedPlan};
-use super::kernels::{Dims, Kernels, Slot, K, UNIFORM_STRIDE};
+use super::kernels::{Dims, Kernels, Slot, K, NO_BAD_STEP, UNIFORM_STRIDE};
 use super::memory;
 use super::readback::Readback;
 use crate::core::mlp::Layout;
@@ -18,6 +18,9 @@ use crate::experiment::{Loss, Optimizer};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use wgpu::{Buffer, BufferUsages as U};
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod profile;
 
 /// Which training plan `GpuBackend::new_with` builds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +85,7 @@ impl GpuBackend {
         let m2 = init(&ctx, "adam v", bytemuck::cast_slice(&m2));
         let grads = storage(&ctx, "grads", m * p * 4);
         let mask = init(&ctx, "mask", bytemuck::cast_slice(&l.decay_mask()));
+        let bad = init(&ctx, "divergence record", bytemuck::cast_slice(&vec![NO_BAD_STEP; m]));
         let x_tr = init(&ctx, "x train", bytemuck::cast_slice(&s.train.x));
         let t_tr = init(&ctx, "t train", bytemuck::cast_slice(&u32s(&s.train.y)));
         let x_te = init(&ctx, "x test", bytemuck::cast_slice(&s.test.x));
@@ -120,6 +124,7 @@ impl GpuBackend {
             slot_buf: slot_buf.clone(),
             dummy_ro: storage(&ctx, "dummy ro", 16),
             dummy_rw: [storage(&ctx, "dummy rw0", 16), storage(&ctx, "dummy rw1", 16), storage(&ctx, "dummy rw2", 16)],
+            bad: bad.clone(),
             groups: vec![],
         };
         let dense = |k: usize, bsz: usize, xs: usize| {
@@ -146,7 +151,6 @@ impl GpuBackend {
         let mut step_plan = vec![bld.add(
             K::Gather,
             Dims { m: m as u32, b: b as u32, i: l.inputs() as u32, ..Default::default() },
-            m * b,
             [Some(&x_tr), Some(&t_tr), Some(&idx_buf)],
             [Some(&xb), Some(&tb), None],
         )];
@@ -154,36 +158,22 @@ impl GpuBackend {
         #[allow(clippy::needless_range_loop)] // k indexes layers, acts and inputs together
         for k in 0..nl {
             let d = dense(k, b, b * l.layers[k].i);
-            step_plan.push(bld.add(
-                K::Fwd,
-                d,
-                m * b * d.o as usize,
-                [Some(input(k)), Some(&params), None],
-                [Some(&acts[k]), None, None],
-            ));
+            step_plan.push(bld.add(K::Fwd, d, [Some(input(k)), Some(&params), None], [Some(&acts[k]), None, None]));
         }
         let hd = Dims { m: m as u32, b: b as u32, o: c as u32, t_stride_m: b as u32, kind, ..Default::default() };
         step_plan.push(bld.add(
             K::Head,
             hd,
-            m * b,
             [Some(&acts[nl - 1]), Some(&tb), None],
             [Some(&dz[nl - 1]), Some(&loss_b), Some(&corr_b)],
         ));
         for k in (0..nl).rev() {
             let d = dense(k, b, b * l.layers[k].i);
-            step_plan.push(bld.add(
-                K::BwdWeight,
-                d,
-                m * (d.i * d.o + d.o) as usize,
-                [Some(input(k)), Some(&dz[k]), None],
-                [Some(&grads), None, None],
-            ));
+            step_plan.push(bld.add(K::BwdWeight, d, [Some(input(k)), Some(&dz[k]), None], [Some(&grads), None, None]));
             if k > 0 {
                 step_plan.push(bld.add(
                     K::BwdData,
                     d,
-                    m * b * d.i as usize,
                     [Some(&dz[k]), Some(&params), Some(&acts[k - 1])],
                     [Some(&dz[k - 1]), None, None],
                 ));
@@ -191,25 +181,13 @@ impl GpuBackend {
         }
         let od = Dims { m: (m * p) as u32, p_stride: p as u32, ..Default::default() };
         let ok = if s.opt == Optimizer::Adam { K::Adam } else { K::Sgd };
-        step_plan.push(bld.add(
-            ok,
-            od,
-            m * p,
-            [Some(&grads), Some(&mask), None],
-            [Some(&params), Some(&m1), Some(&m2)],
-        ));
+        step_plan.push(bld.add(ok, od, [Some(&grads), Some(&mask), None], [Some(&params), Some(&m1), Some(&m2)]));
         // Evaluation: forward over a whole split with ping-pong activations, then the head.
         let fwd_split = |bld: &mut Builder, x: &Buffer, n: usize, plan: &mut Vec<Dispatch>| {
             for k in 0..nl {
                 let (inp, xs) = if k == 0 { (x, 0) } else { (&pp[(k - 1) % 2], n * l.layers[k].i) };
                 let d = dense(k, n, xs);
-                plan.push(bld.add(
-                    K::Fwd,
-                    d,
-                    m * n * d.o as usize,
-                    [Some(inp), Some(&params), None],
-                    [Some(&pp[k % 2]), None, None],
-                ));
+                plan.push(bld.add(K::Fwd, d, [Some(inp), Some(&params), None], [Some(&pp[k % 2]), None, None]));
             }
         };
         let mut eval_plan = vec![];
@@ -219,7 +197,6 @@ impl GpuBackend {
             eval_plan.push(bld.add(
                 K::Head,
                 hd,
-                m * n,
                 [Some(&pp[(nl - 1) % 2]), Some(t), None],
                 [Some(&eval_dz), Some(&ev[j]), Some(&ev[j + 1])],
             ));
@@ -230,12 +207,13 @@ impl GpuBackend {
         let bind_groups = std::mem::take(&mut bld.groups);
         let mut eval_copies: Vec<(Buffer, u64)> =
             ev.iter().enumerate().map(|(j, e)| (e.clone(), (m * if j < 2 { ntr } else { nte } * 4) as u64)).collect();
+        eval_copies.push((bad.clone(), (m * 4) as u64));
         eval_copies.push((pp[(nl - 1) % 2].clone(), (m * g * c * 4) as u64));
         let snap_bytes: u64 = eval_copies.iter().map(|e| e.1).sum();
         let snap = Readback::new(&ctx.device, snap_bytes);
         let params_rb = Readback::new(&ctx.device, 3 * (m * p * 4) as u64);
-        let fused =
-            use_fused.then(|| FusedPlan::new(&ctx, &l, s.opt, b, k_max, [&x_tr, &t_tr, &idx_buf, &params, &m1, &m2]));
+        let fused = use_fused
+            .then(|| FusedPlan::new(&ctx, &l, s.opt, b, k_max, [&x_tr, &t_tr, &idx_buf, &params, &m1, &m2, &bad]));
         Ok(GpuBackend {
             kern,
             layout: l,
@@ -299,8 +277,12 @@ impl Backend for GpuBackend {
         let per = self.layout.models * self.batch;
         for (c, chunk) in hyper.chunks(self.k_max).enumerate() {
             let base = c * self.k_max;
-            let slots: Vec<Slot> =
-                chunk.iter().enumerate().map(|(k, h)| Slot::from_hyper(h, (k * per) as u32)).collect();
+            let first = self.steps + 1;
+            let slots: Vec<Slot> = chunk
+                .iter()
+                .enumerate()
+                .map(|(k, h)| Slot::from_hyper(h, (k * per) as u32, first + k as u64))
+                .collect();
             let ids = &idx[base * per..(base + chunk.len()) * per];
             self.ctx.queue.write_buffer(&self.idx_buf, 0, bytemuck::cast_slice(ids));
             let mut enc = self.ctx.device.create_command_encoder(&Default::default());
@@ -359,11 +341,13 @@ impl Backend for GpuBackend {
         let (b, rest) = rest.split_at(m * ntr);
         let (c, rest) = rest.split_at(m * nte);
         let (d, rest) = rest.split_at(m * nte);
+        let (bad, rest) = rest.split_at(m);
+        let bad = bad.iter().map(|v| Some(v.to_bits()).filter(|&s| s != NO_BAD_STEP).map(u64::from)).collect();
         let grid = grid.then(|| {
             let o = self.layout.outputs();
             (0..GRID_RES * GRID_RES).map(|k| self.layout.score(&rest[k * o..(k + 1) * o])).collect()
         });
-        Some(Ok(Snapshot { step, train: reduce_stats(a, b, m, ntr), test: reduce_stats(c, d, m, nte), grid }))
+        Some(Ok(Snapshot { step, train: reduce_stats(a, b, m, ntr), test: reduce_stats(c, d, m, nte), grid, bad }))
     }
     fn wait(&mut self) {
         #[cfg(not(target_arch = "wasm32"))]

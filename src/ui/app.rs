@@ -109,12 +109,13 @@ fn tick(rc: Shared, ui: Ui) {
                 st.train_acc = snap.train[0].acc;
                 st.test_acc = snap.test[0].acc;
             });
-            // Divergence: the losses computed on the device (read at the metric cadence, never per
-            // step) became NaN/inf. Pause, keep the curves, say when and what to change.
+            // Divergence: the optimizer kernel records the first step that left a weight NaN or
+            // infinite (read back with the metrics, never per step); a non-finite loss counts too.
             let finite = snap.train[0].loss.is_finite() && snap.test[0].loss.is_finite();
+            let bad = snap.bad.first().copied().flatten();
             let diverged = {
                 let mut r = rc.borrow_mut();
-                if finite {
+                if finite && bad.is_none() {
                     r.last_finite_step = snap.step;
                     None
                 } else if r.running {
@@ -126,11 +127,14 @@ fn tick(rc: Shared, ui: Ui) {
             };
             if let Some(good) = diverged {
                 let lr = ui.exp.with_untracked(|e| e.lr);
+                let when = match bad {
+                    Some(s) => format!("at step {s}: a weight became NaN or infinite"),
+                    None => format!("between step {good} and step {}: the loss became NaN or infinite", snap.step),
+                };
                 ui.running.set(false);
                 ui.error.set(Some(format!(
-                    "Training diverged: the loss became NaN or infinite between step {good} and step {} \
-                     (learning rate {lr}). Training is paused; try a lower learning rate (e.g. {}) and press Reset.",
-                    snap.step,
+                    "Training diverged {when} (learning rate {lr}). Training is paused and the curves so far \
+                     are kept; try a lower learning rate (e.g. {}) and press Reset.",
                     lr / 10.0
                 )));
             }
