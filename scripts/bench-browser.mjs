@@ -27,7 +27,7 @@ const flag = (n) => argv.includes(n);
 const opt = (n, d) => (argv.includes(n) ? argv[argv.indexOf(n) + 1] : d);
 const quick = flag('--quick');
 const repeats = parseInt(opt('--repeats', quick ? '1' : '5'), 10);
-const workloads = opt('--workloads', 'P1,P2,P3,P4-seeds').split(',').filter(Boolean);
+const workloads = opt('--workloads', 'P1,P2,P3,P4-seeds,P4-widths').split(',').filter(Boolean);
 const dist = path.resolve(opt('--dist', process.env.DIST || path.join(repo, 'dist')));
 const outDir = path.resolve(opt('--out', path.join(repo, 'target', 'bench')));
 const tfBackends = opt('--tfjs', 'webgpu,wasm,cpu').split(',').filter(Boolean);
@@ -142,9 +142,9 @@ function ratios(rows) {
     }
     out.push([w, 'Grokpad CPU / TF.js wasm', ratio(gc, get(w, 'tfjs', 'wasm'))]);
   }
-  for (const b of ['webgpu', 'cpu']) {
-    const t = get('P4-seeds', 'grokpad', b), s = get('P4-seeds-sequential', 'grokpad', b);
-    if (t || s) out.push(['P4-seeds', `together / sequential (Grokpad ${b})`, ratio(t, s)]);
+  for (const p4 of ['P4-seeds', 'P4-widths']) for (const b of ['webgpu', 'cpu']) {
+    const t = get(p4, 'grokpad', b), s = get(`${p4}-sequential`, 'grokpad', b);
+    if (t || s) out.push([p4, `together / sequential (Grokpad ${b})`, ratio(t, s)]);
   }
   return out;
 }

@@ -481,3 +481,36 @@ fn whole_network_grads_match_fd() {
         grad_ok(&format!("{name} via CpuBackend::step"), &f, &n.params, &moved, 1e-3);
     }
 }
+
+/// The reference's loop order (b outermost, zero inputs skipped) gives bit-for-bit the sums of
+/// the textbook formula Σ_b x·dz taken in order b = 0, 1, …, for dense and one-hot inputs.
+#[test]
+fn dense_bwd_weight_is_the_ordered_sum_bit_for_bit() {
+    let mut rng = Rng::new(70, 0);
+    for one_hot in [false, true] {
+        let d = dims(Act::Linear, false, (2, 13, 11, 7));
+        let mut x = rand_vec(&mut rng, d.m * d.b * d.i, -2.0, 2.0);
+        if one_hot {
+            for row in x.chunks_mut(d.i) {
+                let hot = rng.below(d.i as u32) as usize;
+                row.iter_mut().enumerate().for_each(|(k, v)| *v = if k == hot { 1.0 } else { 0.0 });
+            }
+        }
+        let dz = rand_vec(&mut rng, d.m * d.b * d.o, -1.0, 1.0);
+        let mut got = vec![9.0; d.m * d.p_stride];
+        dense_bwd_weight(&d, &x, &dz, &mut got);
+        for m in 0..d.m {
+            for i in 0..=d.i {
+                for o in 0..d.o {
+                    let mut s = 0.0f32;
+                    for b in 0..d.b {
+                        let xv = if i < d.i { x[m * d.x_stride_m + b * d.i + i] } else { 1.0 };
+                        s += xv * dz[(m * d.b + b) * d.o + o];
+                    }
+                    let at = m * d.p_stride + if i < d.i { d.w_off + i * d.o + o } else { d.b_off + o };
+                    assert_eq!(got[at].to_bits(), s.to_bits(), "one_hot={one_hot} m={m} i={i} o={o}");
+                }
+            }
+        }
+    }
+}

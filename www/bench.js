@@ -237,7 +237,7 @@ async function benchInfo() {
 }
 
 /**
- * options: {workloads: ["P1","P2","P3","P4-seeds"], repeats: 5, quick: false,
+ * options: {workloads: ["P1","P2","P3","P4-seeds","P4-widths"], repeats: 5, quick: false,
  *           grokpad: ["webgpu","cpu"], tfjs: ["webgpu","wasm","cpu"],
  *           minMs: 1000, minSteps: 3, maxMs: 20000 (TF.js timed-repeat budget),
  *           grokpadSteps: 0 (steps per Grokpad repeat; 0 = the spec's; quick: spec/10 — only
@@ -247,7 +247,7 @@ async function benchInfo() {
 async function runBench(options = {}) {
   const quick = !!options.quick;
   const o = {
-    workloads: options.workloads || ['P1', 'P2', 'P3', 'P4-seeds'],
+    workloads: options.workloads || ['P1', 'P2', 'P3', 'P4-seeds', 'P4-widths'],
     repeats: options.repeats || (quick ? 1 : 5),
     quick,
     grokpad: options.grokpad || ['webgpu', 'cpu'],
@@ -267,7 +267,7 @@ async function runBench(options = {}) {
   let gp = null;
   try { gp = await grokpad(); } catch (e) { log(`grokpad: ${e.message || e}`); push({ workload: '*', engine: 'grokpad', backend: '*', steps_per_s: null, error: String(e.message || e) }); }
   const tf = o.tfjs.length ? await tfjs() : null;
-  // Tasks: the CPU-side rows first, then the WebGPU ones cheapest workload first (P1, P4, P2, P3),
+  // Tasks: the CPU-side rows first, then the WebGPU ones cheapest workload first (P1, P4s, P2, P3),
   // so that a time budget (quick mode) cuts the slowest rows; the table is sorted afterwards.
   const tasks = [];
   for (const name of o.workloads) {
@@ -278,7 +278,7 @@ async function runBench(options = {}) {
     // P4 compares Grokpad with itself; TF.js needs the data from the wasm.
     if (!p4 && tf && gp) for (const backend of o.tfjs) tasks.push({ name, engine: 'tfjs', backend, label: name });
   }
-  const cost = (t) => (t.backend === 'webgpu' ? 10 : 0) + ({ P1: 0, 'P4-seeds': 1, P2: 2, P3: 3 }[t.name] ?? 4);
+  const cost = (t) => (t.backend === 'webgpu' ? 10 : 0) + ({ P1: 0, 'P4-seeds': 1, 'P4-widths': 1.5, P2: 2, P3: 3 }[t.name] ?? 4);
   const ordered = tasks.map((t, i) => ({ t, i })).sort((a, b) => cost(a.t) - cost(b.t) || a.i - b.i);
   const data = {};
   for (const { t } of ordered) {

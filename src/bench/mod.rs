@@ -18,9 +18,10 @@ pub mod native;
 pub mod parity;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+pub mod widths;
 
 /// All workload names, in report order.
-pub const NAMES: &[&str] = &["P1", "P2", "P3", "P4-seeds"];
+pub const NAMES: &[&str] = &["P1", "P2", "P3", "P4-seeds", "P4-widths"];
 
 /// What a workload trains (also sent to the TF.js side).
 #[derive(Clone, Debug, Serialize)]
@@ -41,6 +42,19 @@ pub struct Spec {
     pub models: usize,
     /// Steps per timed repeat (per model).
     pub steps: u64,
+    /// Width sweep (P4-widths): model k's hidden width; `widths` holds the padded maximum.
+    pub member_widths: Vec<usize>,
+    /// GPU: always the per-op plan (P4-widths: the same kernels together and one by one).
+    pub per_op: bool,
+}
+
+/// Which models of a workload a session trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// All `spec.models` together (model m seeded 1 + m).
+    All,
+    /// Model k alone, as in a run of its own (seed 1 + k; its own width in a width sweep).
+    Member(usize),
 }
 
 /// A workload ready to run: its spec, the data, and the experiment carrying seed and hyperparameters.
@@ -93,6 +107,8 @@ pub fn workload(name: &str) -> Option<Workload> {
                 batch: 10,
                 models,
                 steps: 2000,
+                member_widths: vec![],
+                per_op: false,
             };
             (spec, tfp_data(Dataset::Circle, 500, 1))
         }
@@ -109,6 +125,8 @@ pub fn workload(name: &str) -> Option<Workload> {
                 batch: 256,
                 models: 1,
                 steps: 20,
+                member_widths: vec![],
+                per_op: false,
             };
             (spec, tfp_data(Dataset::Spiral, 1000, 1))
         }
@@ -125,8 +143,29 @@ pub fn workload(name: &str) -> Option<Workload> {
                 batch: 512,
                 models: 1,
                 steps: 5,
+                member_widths: vec![],
+                per_op: false,
             };
             (spec, (modular_addition(97, 1), Experiment::default()))
+        }
+        "P4-widths" => {
+            let member_widths = widths::sweep();
+            let spec = Spec {
+                name: "P4-widths",
+                description: "64 widths 1..512 of 2→w→1 tanh, batch 10, SGD, circle: one padded batch",
+                widths: vec![2, *member_widths.iter().max().unwrap_or(&1), 1],
+                act: "tanh",
+                loss: "mse",
+                opt: "sgd",
+                lr: 0.03,
+                wd: 0.0,
+                batch: 10,
+                models: member_widths.len(),
+                steps: 200,
+                member_widths,
+                per_op: true,
+            };
+            (spec, tfp_data(Dataset::Circle, 500, 1))
         }
         _ => return None,
     };
@@ -137,15 +176,53 @@ pub fn workload(name: &str) -> Option<Workload> {
 impl Workload {
     /// The layout over `models` models.
     pub fn layout(&self, models: usize) -> Layout {
+        self.layout_of(&self.spec.widths, models)
+    }
+
+    fn layout_of(&self, widths: &[usize], models: usize) -> Layout {
         let act = if self.spec.act == "relu" { Act::Relu } else { Act::Tanh };
         let loss = if self.spec.loss == "ce" { Loss::Ce } else { Loss::Mse };
-        Layout::new(&self.spec.widths, act, loss, models)
+        Layout::new(widths, act, loss, models)
     }
 
     /// A backend setup for `models` models, model m seeded `first_seed + m`.
     pub fn setup(&self, models: usize, first_seed: u64) -> Setup {
         let layout = self.layout(models);
         let params = layout.init(first_seed);
+        self.setup_with(layout, params)
+    }
+
+    /// The setup of `part`: in a width sweep, members keep their own widths and the whole sweep
+    /// is one padded batch (`widths::embed`).
+    pub fn part_setup(&self, part: Part) -> Setup {
+        let member = |k: usize| {
+            let mut ws = self.spec.widths.clone();
+            if let Some(&w) = self.spec.member_widths.get(k) {
+                ws[1] = w;
+            }
+            let narrow = self.layout_of(&ws, 1);
+            let params = narrow.init(1 + k as u64);
+            (narrow, params)
+        };
+        match part {
+            Part::Member(k) => {
+                let (l, p) = member(k);
+                self.setup_with(l, p)
+            }
+            Part::All if self.spec.member_widths.is_empty() => self.setup(self.spec.models, 1),
+            Part::All => {
+                let wide = self.layout(self.spec.models);
+                let mut params = vec![0.0; wide.models * wide.p];
+                for k in 0..wide.models {
+                    let (l, p) = member(k);
+                    widths::embed(&l, &p, &wide, k, &mut params);
+                }
+                self.setup_with(wide, params)
+            }
+        }
+    }
+
+    fn setup_with(&self, layout: Layout, params: Vec<f32>) -> Setup {
         let opt = if self.spec.opt == "sgd" { Optimizer::Sgd } else { Optimizer::Adam };
         Setup {
             layout,
@@ -159,17 +236,18 @@ impl Workload {
     }
 }
 
-/// A session of `models` models of workload `w` (model m seeded `seed + m`) on the GPU context
-/// given, else on the CPU reference. Shared by the native and the browser harness.
+/// A session of `part` of workload `w` on the GPU context given, else on the CPU reference.
+/// Shared by the native and the browser harness.
 pub fn session(
     w: &Workload,
-    models: usize,
-    seed: u64,
+    part: Part,
     gpu: Option<&std::sync::Arc<crate::gpu::GpuContext>>,
 ) -> Result<crate::train::Session, String> {
-    let s = w.setup(models, seed);
+    let s = w.part_setup(part);
+    let models = s.layout.models;
+    let kind = if w.spec.per_op { crate::gpu::PlanKind::PerOp } else { crate::gpu::PlanKind::Auto };
     let b: Box<dyn crate::engine::Backend> = match gpu {
-        Some(ctx) => Box::new(crate::gpu::GpuBackend::new(ctx.clone(), s, 0)?),
+        Some(ctx) => Box::new(crate::gpu::GpuBackend::new_with(ctx.clone(), s, 0, kind)?),
         None => Box::new(crate::engine::cpu::CpuBackend::new(s, 0)),
     };
     Ok(crate::train::Session::from_parts(w.exp.clone(), w.data.clone(), b, w.spec.batch, models, 0))

@@ -2,7 +2,7 @@
 //! lavapipe here, a real GPU on the device machine). Warm-up excluded, median of the repeats,
 //! metrics read back about every 100 ms as the app does, set-up excluded.
 
-use super::{median, session, workload, Row};
+use super::{median, session, workload, Part, Row};
 use crate::gpu::GpuContext;
 use crate::train::Session;
 use std::sync::Arc;
@@ -36,7 +36,7 @@ pub fn run(name: &str, gpu: Option<&Arc<GpuContext>>, repeats: usize, sequential
     let (m, steps) = (w.spec.models, w.spec.steps);
     let mut samples = vec![];
     if sequential {
-        let mut ss: Vec<Session> = (0..m).map(|k| session(&w, 1, 1 + k as u64, gpu)).collect::<Result<_, _>>()?;
+        let mut ss: Vec<Session> = (0..m).map(|k| session(&w, Part::Member(k), gpu)).collect::<Result<_, _>>()?;
         for s in ss.iter_mut() {
             timed(s, steps.min(50))?;
         }
@@ -48,7 +48,7 @@ pub fn run(name: &str, gpu: Option<&Arc<GpuContext>>, repeats: usize, sequential
             samples.push((m as u64 * steps) as f64 / secs);
         }
     } else {
-        let mut s = session(&w, m, 1, gpu)?;
+        let mut s = session(&w, Part::All, gpu)?;
         timed(&mut s, (steps / 4).max(1))?;
         for _ in 0..repeats {
             let secs = timed(&mut s, steps)?;
@@ -71,4 +71,26 @@ pub fn markdown(rows: &[Row]) -> String {
         ));
     }
     s
+}
+
+/// `grokpad bench --profile`: the per-op step of workload `name` on `ctx`, timed per dispatch
+/// (`GpuBackend::profile_step`), as a Markdown table with each kernel's share and GFLOP/s.
+pub fn profile(name: &str, ctx: &Arc<GpuContext>, reps: usize) -> Result<String, String> {
+    use crate::gpu::{GpuBackend, PlanKind};
+    let w = workload(name).ok_or_else(|| format!("unknown workload {name}"))?;
+    let g = GpuBackend::new_with(ctx.clone(), w.part_setup(Part::All), 0, PlanKind::PerOp)?;
+    let rows = g.profile_step(reps);
+    let total: f64 = rows.iter().map(|r| r.ms).sum();
+    let flops: f64 = rows.iter().map(|r| r.flops).sum();
+    let mut s = format!(
+        "{name} per-op step on {} ({reps} runs per dispatch): {total:.3} ms per step, {:.2} GFLOP/s overall\n\n\
+         | dispatch | workgroups | ms | share | GFLOP/s |\n|---|---:|---:|---:|---:|\n",
+        ctx.label,
+        flops / total / 1e6
+    );
+    for r in &rows {
+        let gf = if r.flops > 0.0 { format!("{:.2}", r.flops / r.ms / 1e6) } else { "–".into() };
+        s.push_str(&format!("| {} | {} | {:.3} | {:.1} % | {gf} |\n", r.label, r.groups, r.ms, 100.0 * r.ms / total));
+    }
+    Ok(s)
 }

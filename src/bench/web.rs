@@ -6,7 +6,7 @@
 // wasm is single-threaded: the GPU context is shared with `Arc` as natively, though not `Send`.
 #![allow(clippy::arc_with_non_send_sync)]
 
-use super::{median, session, workload, Row};
+use super::{median, session, workload, Part, Row};
 use crate::gpu::GpuContext;
 use crate::train::Session;
 use std::sync::Arc;
@@ -103,7 +103,7 @@ async fn run(name: &str, backend: &str, repeats: usize, sequential: bool, steps:
     let mut samples = vec![];
     if sequential {
         let mut ss: Vec<Session> =
-            (0..m).map(|k| session(&w, 1, 1 + k as u64, ctx.as_ref())).collect::<Result<_, _>>()?;
+            (0..m).map(|k| session(&w, Part::Member(k), ctx.as_ref())).collect::<Result<_, _>>()?;
         for s in ss.iter_mut() {
             timed(s, steps.min(50), gpu).await?;
         }
@@ -115,7 +115,7 @@ async fn run(name: &str, backend: &str, repeats: usize, sequential: bool, steps:
             samples.push((m as u64 * steps) as f64 / secs);
         }
     } else {
-        let mut s = session(&w, m, 1, ctx.as_ref())?;
+        let mut s = session(&w, Part::All, ctx.as_ref())?;
         timed(&mut s, (steps / 4).max(1), gpu).await?;
         for _ in 0..repeats {
             let secs = timed(&mut s, steps, gpu).await?;

@@ -71,6 +71,10 @@ pub fn dense_fwd(d: &DenseDims, x: &[f32], params: &[f32], out: &mut [f32]) {
             let or = &mut out[(m * d.b + b) * d.o..][..d.o];
             or.copy_from_slice(&p[d.b_off..d.b_off + d.o]);
             for (i, &xv) in xr.iter().enumerate() {
+                // One-hot inputs (P3): a zero input adds ±0 and is skipped.
+                if xv == 0.0 {
+                    continue;
+                }
                 let wr = &p[d.w_off + i * d.o..][..d.o];
                 for (acc, &w) in or.iter_mut().zip(wr) {
                     *acc += xv * w;
@@ -101,21 +105,29 @@ pub fn dense_bwd_data(d: &DenseDims, dz: &[f32], params: &[f32], a_prev: &[f32],
 }
 
 /// dW[m,i,o] = Σ_b x[m,b,i] · dz[m,b,o];  dbias[m,o] = Σ_b dz[m,b,o]; written into `grads`
-/// (same layout as the parameters).
+/// (same layout as the parameters). Each sum starts at 0 and adds b = 0, 1, … in order (the GPU
+/// kernels' order); the loops run b outermost so the innermost loop is a contiguous axpy over o
+/// (vectorized in wasm with simd128). Inputs that are exactly 0 (one-hot rows, P3) are skipped:
+/// adding ±0 to a sum that started at +0 leaves it bit-for-bit unchanged.
 pub fn dense_bwd_weight(d: &DenseDims, x: &[f32], dz: &[f32], grads: &mut [f32]) {
     for m in 0..d.m {
         let g = &mut grads[m * d.p_stride..];
-        for i in 0..d.i {
-            for o in 0..d.o {
-                let mut s = 0.0f32;
-                for b in 0..d.b {
-                    s += x[m * d.x_stride_m + b * d.i + i] * dz[(m * d.b + b) * d.o + o];
+        g[d.w_off..d.w_off + d.i * d.o].fill(0.0);
+        g[d.b_off..d.b_off + d.o].fill(0.0);
+        for b in 0..d.b {
+            let dzr = &dz[(m * d.b + b) * d.o..][..d.o];
+            let xr = &x[m * d.x_stride_m + b * d.i..][..d.i];
+            for (i, &xv) in xr.iter().enumerate() {
+                if xv == 0.0 {
+                    continue;
                 }
-                g[d.w_off + i * d.o + o] = s;
+                for (acc, &v) in g[d.w_off + i * d.o..][..d.o].iter_mut().zip(dzr) {
+                    *acc += xv * v;
+                }
             }
-        }
-        for o in 0..d.o {
-            g[d.b_off + o] = (0..d.b).map(|b| dz[(m * d.b + b) * d.o + o]).sum();
+            for (acc, &v) in g[d.b_off..][..d.o].iter_mut().zip(dzr) {
+                *acc += v;
+            }
         }
     }
 }

@@ -30,7 +30,9 @@ pub struct History {
 
 impl History {
     pub fn new(cap: usize) -> Self {
-        History { cap: cap.max(4), stride: 1, rows: vec![], latest: None }
+        // Reserved up front, so a long run's memory stays flat once the session exists.
+        let cap = cap.max(4);
+        History { cap, stride: 1, rows: Vec::with_capacity(cap + 1), latest: None }
     }
     pub fn push(&mut self, r: Row) {
         if self.rows.last().is_some_and(|l| r.step <= l.step) {
@@ -43,9 +45,12 @@ impl History {
         }
         self.rows.push(r);
         if self.rows.len() > self.cap {
-            let keep: Vec<Row> =
-                self.rows.iter().copied().enumerate().filter(|(k, _)| k % 2 == 0).map(|(_, r)| r).collect();
-            self.rows = keep;
+            // Keep every other row in place (no new allocation).
+            let mut k = 0;
+            self.rows.retain(|_| {
+                k += 1;
+                k % 2 == 1
+            });
             self.stride *= 2;
         }
     }
