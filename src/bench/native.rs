@@ -4,25 +4,32 @@
 
 use super::{median, session, workload, Part, Row};
 use crate::gpu::GpuContext;
+use crate::train::cadence::Cadence;
 use crate::train::Session;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Train `steps` steps with a metrics request about every 100 ms; seconds until all finished.
+/// Train `steps` steps with metrics requested at the app's cadence (`train::cadence`: about
+/// every 100 ms, evaluations ≤ ~20 % of the time); seconds until all finished.
 pub fn timed(s: &mut Session, steps: u64) -> Result<f64, String> {
     let t0 = Instant::now();
+    let ms = || t0.elapsed().as_secs_f64() * 1e3;
     let target = s.backend.steps() + steps;
-    let mut last = t0;
+    let mut cadence = Cadence::default();
+    cadence.requested(0.0);
+    cadence.arrived(0.0);
     while s.backend.steps() < target {
         while s.backend.busy() {
             std::thread::sleep(Duration::from_micros(50));
         }
         s.train((target - s.backend.steps()).min(256) as usize);
-        if last.elapsed() >= Duration::from_millis(100) && s.backend.request_snapshot(false) {
-            last = Instant::now();
+        if cadence.due(ms()) && s.backend.request_snapshot(false) {
+            cadence.requested(ms());
         }
-        if let Some(Err(e)) = s.pump() {
-            return Err(e);
+        match s.pump() {
+            Some(Err(e)) => return Err(e),
+            Some(Ok(_)) => cadence.arrived(ms()),
+            None => {}
         }
     }
     s.snapshot_blocking(false)?;
@@ -80,10 +87,13 @@ pub fn profile(name: &str, ctx: &Arc<GpuContext>, reps: usize) -> Result<String,
     let w = workload(name).ok_or_else(|| format!("unknown workload {name}"))?;
     let g = GpuBackend::new_with(ctx.clone(), w.part_setup(Part::All), 0, PlanKind::PerOp)?;
     let rows = g.profile_step(reps);
-    let total: f64 = rows.iter().map(|r| r.ms).sum();
-    let flops: f64 = rows.iter().map(|r| r.flops).sum();
+    let step: Vec<_> = rows.iter().filter(|r| !r.label.starts_with("eval")).collect();
+    let total: f64 = step.iter().map(|r| r.ms).sum();
+    let flops: f64 = step.iter().map(|r| r.flops).sum();
+    let eval: f64 = rows.iter().map(|r| r.ms).sum::<f64>() - total;
     let mut s = format!(
-        "{name} per-op step on {} ({reps} runs per dispatch): {total:.3} ms per step, {:.2} GFLOP/s overall\n\n\
+        "{name} per-op step on {} ({reps} runs per dispatch): {total:.3} ms per step, {:.2} GFLOP/s overall; \
+         one evaluation of both splits (the metrics) {eval:.3} ms\n\n\
          | dispatch | workgroups | ms | share | GFLOP/s |\n|---|---:|---:|---:|---:|\n",
         ctx.label,
         flops / total / 1e6

@@ -8,6 +8,7 @@
 
 use super::{median, session, workload, Part, Row};
 use crate::gpu::GpuContext;
+use crate::train::cadence::Cadence;
 use crate::train::Session;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -45,18 +46,23 @@ async fn finish(s: &mut Session) -> Result<(), String> {
 async fn timed(s: &mut Session, steps: u64, gpu: bool) -> Result<f64, String> {
     let t0 = now();
     let target = s.backend.steps() + steps;
-    let mut last = t0;
+    // Metrics at the app's cadence (`train::cadence`), starting 100 ms in.
+    let mut cadence = Cadence::default();
+    cadence.requested(t0);
+    cadence.arrived(t0);
     while s.backend.steps() < target {
         if gpu && s.backend.busy() {
             yield_now().await;
             continue;
         }
         s.train((target - s.backend.steps()).min(256) as usize);
-        if now() - last >= 100.0 && s.backend.request_snapshot(false) {
-            last = now();
+        if cadence.due(now()) && s.backend.request_snapshot(false) {
+            cadence.requested(now());
         }
-        if let Some(Err(e)) = s.pump() {
-            return Err(e);
+        match s.pump() {
+            Some(Err(e)) => return Err(e),
+            Some(Ok(_)) => cadence.arrived(now()),
+            None => {}
         }
         if gpu {
             yield_now().await;

@@ -26,7 +26,8 @@ pub fn plan(layout: &Layout, batch: usize, n_train: usize, n_test: usize) -> Vec
     let p = layout.p as u64 * m * 4;
     let b = batch as u64;
     let wmax = layout.layers.iter().map(|l| l.o).max().unwrap_or(1) as u64;
-    let nmax = n_train.max(n_test).max(crate::engine::GRID_RES * crate::engine::GRID_RES) as u64;
+    // Splits are evaluated for all M models; the boundary grid for model 0 only.
+    let nmax = (m as usize * n_train.max(n_test)).max(crate::engine::GRID_RES * crate::engine::GRID_RES) as u64;
     let act: u64 = layout.layers.iter().map(|l| m * b * l.o as u64 * 4).sum();
     let k = steps_per_submit(layout.models, batch) as u64;
     vec![
@@ -34,8 +35,8 @@ pub fn plan(layout: &Layout, batch: usize, n_train: usize, n_test: usize) -> Vec
         Need { name: "dataset", bytes: (n_train + n_test) as u64 * 12, knob: "n" },
         Need { name: "minibatch indices", bytes: k * m * b * 4, knob: "bs" },
         Need { name: "training activations and gradients", bytes: 2 * act, knob: "bs" },
-        Need { name: "evaluation activations (largest layer)", bytes: m * nmax * wmax * 4, knob: "layers" },
-        Need { name: "evaluation activations (second buffer)", bytes: m * nmax * wmax * 4, knob: "layers" },
+        Need { name: "evaluation activations (largest layer)", bytes: nmax * wmax * 4, knob: "layers" },
+        Need { name: "evaluation activations (second buffer)", bytes: nmax * wmax * 4, knob: "layers" },
     ]
 }
 

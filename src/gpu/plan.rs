@@ -98,9 +98,9 @@ impl GpuBackend {
         let dz: Vec<Buffer> = l.layers.iter().map(|x| storage(&ctx, "dz", m * b * x.o * 4)).collect();
         let (loss_b, corr_b) = (storage(&ctx, "loss b", m * b * 4), storage(&ctx, "correct b", m * b * 4));
         let g = GRID_RES * GRID_RES;
-        let nmax = ntr.max(nte).max(g);
         let wmax = l.layers.iter().map(|x| x.o).max().unwrap_or(1);
-        let pp = [storage(&ctx, "eval ping", m * nmax * wmax * 4), storage(&ctx, "eval pong", m * nmax * wmax * 4)];
+        let nmax = (m * ntr.max(nte)).max(g);
+        let pp = [storage(&ctx, "eval ping", nmax * wmax * 4), storage(&ctx, "eval pong", nmax * wmax * 4)];
         let eval_dz = storage(&ctx, "eval dz", m * ntr.max(nte) * l.outputs() * 4);
         let ev: Vec<Buffer> = ["loss tr", "corr tr", "loss te", "corr te"]
             .iter()
@@ -127,7 +127,7 @@ impl GpuBackend {
             bad: bad.clone(),
             groups: vec![],
         };
-        let dense = |k: usize, bsz: usize, xs: usize| {
+        let dense_m = |k: usize, bsz: usize, xs: usize, m: usize| {
             let ls = &l.layers[k];
             let prev = if k > 0 { l.layers[k - 1].act as u32 } else { 3 };
             Dims {
@@ -145,6 +145,7 @@ impl GpuBackend {
                 kind: 0,
             }
         };
+        let dense = |k: usize, bsz: usize, xs: usize| dense_m(k, bsz, xs, m);
         let kind = u32::from(l.loss == Loss::Ce);
         let c = l.outputs();
         // Training step.
@@ -183,16 +184,17 @@ impl GpuBackend {
         let ok = if s.opt == Optimizer::Adam { K::Adam } else { K::Sgd };
         step_plan.push(bld.add(ok, od, [Some(&grads), Some(&mask), None], [Some(&params), Some(&m1), Some(&m2)]));
         // Evaluation: forward over a whole split with ping-pong activations, then the head.
-        let fwd_split = |bld: &mut Builder, x: &Buffer, n: usize, plan: &mut Vec<Dispatch>| {
+        // `models`: all M for the splits, model 0 alone for the boundary grid.
+        let fwd_split = |bld: &mut Builder, x: &Buffer, n: usize, models: usize, plan: &mut Vec<Dispatch>| {
             for k in 0..nl {
                 let (inp, xs) = if k == 0 { (x, 0) } else { (&pp[(k - 1) % 2], n * l.layers[k].i) };
-                let d = dense(k, n, xs);
+                let d = dense_m(k, n, xs, models);
                 plan.push(bld.add(K::Fwd, d, [Some(inp), Some(&params), None], [Some(&pp[k % 2]), None, None]));
             }
         };
         let mut eval_plan = vec![];
         for (x, t, n, j) in [(&x_tr, &t_tr, ntr, 0), (&x_te, &t_te, nte, 2)] {
-            fwd_split(&mut bld, x, n, &mut eval_plan);
+            fwd_split(&mut bld, x, n, m, &mut eval_plan);
             let hd = Dims { m: m as u32, b: n as u32, o: c as u32, t_stride_m: 0, kind, ..Default::default() };
             eval_plan.push(bld.add(
                 K::Head,
@@ -202,13 +204,13 @@ impl GpuBackend {
             ));
         }
         let mut grid_plan = vec![];
-        fwd_split(&mut bld, &x_grid, g, &mut grid_plan);
+        fwd_split(&mut bld, &x_grid, g, 1, &mut grid_plan);
         ctx.queue.write_buffer(&bld.dims_buf, 0, &dims_bytes(&bld.dims));
         let bind_groups = std::mem::take(&mut bld.groups);
         let mut eval_copies: Vec<(Buffer, u64)> =
             ev.iter().enumerate().map(|(j, e)| (e.clone(), (m * if j < 2 { ntr } else { nte } * 4) as u64)).collect();
         eval_copies.push((bad.clone(), (m * 4) as u64));
-        eval_copies.push((pp[(nl - 1) % 2].clone(), (m * g * c * 4) as u64));
+        eval_copies.push((pp[(nl - 1) % 2].clone(), (g * c * 4) as u64));
         let snap_bytes: u64 = eval_copies.iter().map(|e| e.1).sum();
         let snap = Readback::new(&ctx.device, snap_bytes);
         let params_rb = Readback::new(&ctx.device, 3 * (m * p * 4) as u64);

@@ -2,6 +2,7 @@
 //! must be identical across backends (batch order, Adam step count, live learning rate), so CPU
 //! and GPU runs of one URL follow the same trajectory.
 
+pub mod cadence;
 pub mod history;
 pub mod schedule;
 

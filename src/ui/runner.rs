@@ -1,19 +1,20 @@
 //! The page's training driver (not reactive): owns the session, builds it on the chosen backend
 //! (WebGPU when an adapter exists, else the wasm CPU path, saying why), and runs training in
 //! frame-sized chunks from `requestAnimationFrame`, so the UI stays responsive (DESIGN.md §3).
-//! GPU work is throttled by submits in flight; metrics are requested about every 100 ms.
+//! GPU work is throttled by submits in flight; metrics are requested about every 100 ms, or less
+//! often when evaluating is slow (`train::cadence`).
 
 use crate::engine::cpu::CpuBackend;
 use crate::engine::{ParamState, Snapshot};
 use crate::experiment::{BackendChoice, Experiment};
 use crate::gpu::{memory, GpuBackend, GpuContext};
+use crate::train::cadence::Cadence;
 use crate::train::{setup, Session};
 use std::sync::Arc;
 
 /// Milliseconds of CPU training per frame on the CPU path.
 const CPU_FRAME_MS: f64 = 12.0;
 /// Metrics (and the boundary grid) are requested at most this often.
-const SNAPSHOT_MS: f64 = 100.0;
 /// GPU weights are copied back about this often (device-loss recovery).
 const SYNC_MS: f64 = 1000.0;
 
@@ -33,14 +34,12 @@ pub struct Runner {
     gpu_error: Option<String>,
     pub running: bool,
     k: usize,
-    last_request: f64,
+    cadence: Cadence,
     rate_mark: Option<(f64, u64)>,
     pub rate: f64,
     pub generation: u64,
     /// Step of the last snapshot whose losses were finite (divergence reports).
     pub last_finite_step: u64,
-    /// Duration of the last CPU evaluation (ms).
-    eval_ms: f64,
     /// Last weights read back from the GPU (params, moments) and the step they belong to.
     synced: Option<(ParamState, u64)>,
     /// Step of the weights readback in flight.
@@ -61,12 +60,11 @@ impl Default for Runner {
             gpu_error: None,
             running: false,
             k: 8,
-            last_request: 0.0,
+            cadence: Cadence::default(),
             rate_mark: None,
             rate: 0.0,
             generation: 0,
             last_finite_step: 0,
-            eval_ms: 0.0,
             synced: None,
             sync_pending: None,
             sync_t: 0.0,
@@ -132,12 +130,14 @@ impl Runner {
         self.k = 8;
         self.rate_mark = None;
         self.rate = 0.0;
-        self.last_request = 0.0;
+        self.cadence.reset();
         self.synced = None;
         self.sync_pending = None;
         self.last_finite_step = 0;
         if let Some(s) = self.session.as_mut() {
-            s.backend.request_snapshot(true);
+            if s.backend.request_snapshot(true) {
+                self.cadence.requested(now_ms());
+            }
         }
     }
 
@@ -164,10 +164,9 @@ impl Runner {
         }
         // Metrics only when something changed (a paused large model is not re-evaluated).
         let fresh = s.last.as_ref().is_some_and(|l| l.step == s.backend.steps());
-        // On the CPU the evaluation runs inside this frame: space it so it takes ≤ 20 % of the time.
-        let every = SNAPSHOT_MS.max(5.0 * self.eval_ms);
-        if !fresh && t - self.last_request >= every && s.backend.request_snapshot(true) {
-            self.last_request = t;
+        // Every ~100 ms, spaced so whole-split evaluations take ≤ ~20 % of the time (`Cadence`).
+        if !fresh && self.cadence.due(t) && s.backend.request_snapshot(true) {
+            self.cadence.requested(t);
         }
         // GPU: keep a copy of the weights about every second, to resume on the CPU if the
         // device is lost.
@@ -185,10 +184,9 @@ impl Runner {
                 }
             }
         }
-        let t_eval = now_ms();
         let r = s.pump()?;
-        if self.info.as_ref().is_some_and(|i| i.kind == "cpu") {
-            self.eval_ms = now_ms() - t_eval;
+        if r.is_ok() {
+            self.cadence.arrived(now_ms());
         }
         if let Ok(snap) = &r {
             match self.rate_mark {

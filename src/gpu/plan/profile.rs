@@ -18,14 +18,16 @@ pub struct KernelTime {
 }
 
 impl GpuBackend {
-    /// Time every dispatch of the per-op step plan (slot 0's hyperparameters), `reps` runs each.
+    /// Time every dispatch of the per-op step plan (slot 0's hyperparameters) and of the
+    /// evaluation over both splits (labelled `eval`), `reps` runs each.
     pub fn profile_step(&self, reps: usize) -> Vec<KernelTime> {
         let dev = &self.ctx.device;
         let wait = || {
             let _ = dev.poll(wgpu::PollType::wait_indefinitely());
         };
         let mut out = vec![];
-        for d in &self.step_plan {
+        let plans = self.step_plan.iter().map(|d| (d, "")).chain(self.eval_plan.iter().map(|d| (d, "eval ")));
+        for (d, tag) in plans {
             let run = |n: usize| {
                 let mut enc = dev.create_command_encoder(&Default::default());
                 {
@@ -43,7 +45,7 @@ impl GpuBackend {
             let t0 = Instant::now();
             run(reps.max(1));
             let ms = t0.elapsed().as_secs_f64() * 1e3 / reps.max(1) as f64;
-            out.push(KernelTime { label: d.label.clone(), groups: d.groups, ms, flops: d.flops });
+            out.push(KernelTime { label: format!("{tag}{}", d.label), groups: d.groups, ms, flops: d.flops });
         }
         out
     }
