@@ -4,32 +4,29 @@
 
 use super::{median, session, workload, Part, Row};
 use crate::gpu::GpuContext;
-use crate::train::cadence::Cadence;
 use crate::train::Session;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Train `steps` steps with metrics requested at the app's cadence (`train::cadence`: about
-/// every 100 ms, evaluations ≤ ~20 % of the time); seconds until all finished.
+/// every 100 ms, evaluations ≤ ~20 % of the work); seconds until all finished.
 pub fn timed(s: &mut Session, steps: u64) -> Result<f64, String> {
     let t0 = Instant::now();
     let ms = || t0.elapsed().as_secs_f64() * 1e3;
     let target = s.backend.steps() + steps;
-    let mut cadence = Cadence::default();
-    cadence.requested(0.0);
-    cadence.arrived(0.0);
+    let mut cadence = s.cadence(false);
+    cadence.requested(0.0, s.backend.steps());
     while s.backend.steps() < target {
         while s.backend.busy() {
             std::thread::sleep(Duration::from_micros(50));
         }
         s.train((target - s.backend.steps()).min(256) as usize);
-        if cadence.due(ms()) && s.backend.request_snapshot(false) {
-            cadence.requested(ms());
+        let step = s.backend.steps();
+        if cadence.due(ms(), step, true) && s.backend.request_snapshot(false) {
+            cadence.requested(ms(), step);
         }
-        match s.pump() {
-            Some(Err(e)) => return Err(e),
-            Some(Ok(_)) => cadence.arrived(ms()),
-            None => {}
+        if let Some(Err(e)) = s.pump() {
+            return Err(e);
         }
     }
     s.snapshot_blocking(false)?;

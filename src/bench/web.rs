@@ -8,7 +8,6 @@
 
 use super::{median, session, workload, Part, Row};
 use crate::gpu::GpuContext;
-use crate::train::cadence::Cadence;
 use crate::train::Session;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -47,22 +46,20 @@ async fn timed(s: &mut Session, steps: u64, gpu: bool) -> Result<f64, String> {
     let t0 = now();
     let target = s.backend.steps() + steps;
     // Metrics at the app's cadence (`train::cadence`), starting 100 ms in.
-    let mut cadence = Cadence::default();
-    cadence.requested(t0);
-    cadence.arrived(t0);
+    let mut cadence = s.cadence(false);
+    cadence.requested(t0, s.backend.steps());
     while s.backend.steps() < target {
         if gpu && s.backend.busy() {
             yield_now().await;
             continue;
         }
         s.train((target - s.backend.steps()).min(256) as usize);
-        if cadence.due(now()) && s.backend.request_snapshot(false) {
-            cadence.requested(now());
+        let step = s.backend.steps();
+        if cadence.due(now(), step, true) && s.backend.request_snapshot(false) {
+            cadence.requested(now(), step);
         }
-        match s.pump() {
-            Some(Err(e)) => return Err(e),
-            Some(Ok(_)) => cadence.arrived(now()),
-            None => {}
+        if let Some(Err(e)) = s.pump() {
+            return Err(e);
         }
         if gpu {
             yield_now().await;

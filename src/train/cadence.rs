@@ -1,45 +1,34 @@
-//! When to read metrics: about every 100 ms, but never so often that evaluating the whole train
-//! and test splits takes more than ~20 % of the time. The spacing is at least 5× the last metric
-//! round trip (request until the snapshot arrived: on the GPU this includes queued steps, so it
-//! errs on the side of fewer evaluations). Shared by the page and both benchmark harnesses, so
-//! benchmarks pay the app's own metric cost.
+//! When to read metrics: about every 100 ms, but never so often that evaluating (all models over
+//! the whole train and test splits, plus the boundary grid) costs more than ~20 % of training.
+//! An evaluation costs about `Session::eval_cost_steps` training steps (a step ≈ 3 forward passes
+//! of its minibatch), so requests wait for 4× that many new steps; a paused run is evaluated at
+//! once. Shared by the page and both benchmark harnesses, so benchmarks pay the app's metric cost.
+//! (A fixed 100 ms cadence let evaluation take 80 % of P3's time on the GPU: see the profile.)
 
 /// Minimum spacing of metric requests (ms).
 pub const SNAPSHOT_MS: f64 = 100.0;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Cadence {
+    min_steps: f64,
     last_request: f64,
-    pending_since: Option<f64>,
-    round_trip_ms: f64,
-}
-
-impl Default for Cadence {
-    /// Nothing requested yet: a request is due at once.
-    fn default() -> Self {
-        Cadence { last_request: f64::NEG_INFINITY, pending_since: None, round_trip_ms: 0.0 }
-    }
+    last_step: Option<u64>,
 }
 
 impl Cadence {
-    /// Whether a metric request is due at time `t` (ms).
-    pub fn due(&self, t: f64) -> bool {
-        self.pending_since.is_none() && t - self.last_request >= SNAPSHOT_MS.max(5.0 * self.round_trip_ms)
+    /// A cadence for evaluations that cost `eval_cost_steps` training steps each.
+    pub fn new(eval_cost_steps: f64) -> Self {
+        Cadence { min_steps: 4.0 * eval_cost_steps.max(0.0), last_request: f64::NEG_INFINITY, last_step: None }
     }
-    /// A request was issued at `t`.
-    pub fn requested(&mut self, t: f64) {
+    /// Whether a request is due at time `t` (ms) after `step` steps; `running`: training goes on.
+    pub fn due(&self, t: f64, step: u64, running: bool) -> bool {
+        let new_steps = self.last_step.map_or(f64::INFINITY, |s| step.saturating_sub(s) as f64);
+        t - self.last_request >= SNAPSHOT_MS && (!running || new_steps >= self.min_steps)
+    }
+    /// A request was issued at `t` after `step` steps.
+    pub fn requested(&mut self, t: f64, step: u64) {
         self.last_request = t;
-        self.pending_since = Some(t);
-    }
-    /// The requested snapshot arrived at `t`.
-    pub fn arrived(&mut self, t: f64) {
-        if let Some(t0) = self.pending_since.take() {
-            self.round_trip_ms = (t - t0).max(0.0);
-        }
-    }
-    /// Start over (new session): the next request is due at once.
-    pub fn reset(&mut self) {
-        *self = Cadence::default();
+        self.last_step = Some(step);
     }
 }
 
@@ -48,15 +37,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spacing_follows_the_round_trip() {
-        let mut c = Cadence::default();
-        assert!(c.due(0.0));
-        c.requested(0.0);
-        assert!(!c.due(500.0), "one request at a time");
-        c.arrived(10.0);
-        assert!(!c.due(99.0) && c.due(100.0), "cheap metrics: every 100 ms");
-        c.requested(100.0);
-        c.arrived(1100.0);
-        assert!(!c.due(5099.0) && c.due(5100.0), "a 1 s evaluation: every 5 s");
+    fn spacing_follows_time_and_evaluation_cost() {
+        let mut cheap = Cadence::new(0.1);
+        assert!(cheap.due(0.0, 0, true));
+        cheap.requested(0.0, 0);
+        assert!(!cheap.due(99.0, 5000, true) && cheap.due(100.0, 5000, true), "cheap metrics: every 100 ms");
+        let mut costly = Cadence::new(6.0);
+        costly.requested(0.0, 10);
+        assert!(!costly.due(5000.0, 33, true), "23 new steps < 4 × 6");
+        assert!(costly.due(5000.0, 34, true));
+        assert!(costly.due(5000.0, 11, false), "paused: evaluate the latest weights");
     }
 }

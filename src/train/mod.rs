@@ -100,6 +100,20 @@ impl Session {
         Some(r)
     }
 
+    /// Training steps that cost about as much as one evaluation: M models over both splits, plus
+    /// the boundary grid (model 0) when `grid`, against 3 minibatch passes per step.
+    pub fn eval_cost_steps(&self, grid: bool) -> f64 {
+        let (b, m) = self.schedule.shape();
+        let g = if grid { crate::engine::GRID_RES * crate::engine::GRID_RES } else { 0 };
+        let points = m * (self.data.train.len() + self.data.test.len()) + g;
+        points as f64 / (3 * b.max(1) * m.max(1)) as f64
+    }
+
+    /// A metrics cadence for this session (`cadence::Cadence`).
+    pub fn cadence(&self, grid: bool) -> cadence::Cadence {
+        cadence::Cadence::new(self.eval_cost_steps(grid))
+    }
+
     /// Natively: evaluate now, blocking.
     pub fn snapshot_blocking(&mut self, grid: bool) -> Result<Snapshot, String> {
         while !self.backend.request_snapshot(grid) {

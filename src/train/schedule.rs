@@ -16,6 +16,11 @@ pub struct BatchStream {
 }
 
 impl BatchStream {
+    /// (batch size, models).
+    pub fn shape(&self) -> (usize, usize) {
+        (self.batch, self.models)
+    }
+
     pub fn new(seed: u64, n_train: usize, batch: usize, models: usize) -> Self {
         let mut s = BatchStream { seed, n: n_train.max(1), batch, models, epoch: 0, pos: 0, perm: vec![] };
         s.shuffle();

@@ -60,7 +60,7 @@ impl Default for Runner {
             gpu_error: None,
             running: false,
             k: 8,
-            cadence: Cadence::default(),
+            cadence: Cadence::new(0.0),
             rate_mark: None,
             rate: 0.0,
             generation: 0,
@@ -125,18 +125,18 @@ impl Runner {
     }
 
     pub fn install(&mut self, s: Session, info: BackendInfo) {
+        self.cadence = s.cadence(true);
         self.session = Some(s);
         self.info = Some(info);
         self.k = 8;
         self.rate_mark = None;
         self.rate = 0.0;
-        self.cadence.reset();
         self.synced = None;
         self.sync_pending = None;
         self.last_finite_step = 0;
         if let Some(s) = self.session.as_mut() {
             if s.backend.request_snapshot(true) {
-                self.cadence.requested(now_ms());
+                self.cadence.requested(now_ms(), s.backend.steps());
             }
         }
     }
@@ -165,8 +165,9 @@ impl Runner {
         // Metrics only when something changed (a paused large model is not re-evaluated).
         let fresh = s.last.as_ref().is_some_and(|l| l.step == s.backend.steps());
         // Every ~100 ms, spaced so whole-split evaluations take ≤ ~20 % of the time (`Cadence`).
-        if !fresh && self.cadence.due(t) && s.backend.request_snapshot(true) {
-            self.cadence.requested(t);
+        let step = s.backend.steps();
+        if !fresh && self.cadence.due(t, step, running) && s.backend.request_snapshot(true) {
+            self.cadence.requested(t, step);
         }
         // GPU: keep a copy of the weights about every second, to resume on the CPU if the
         // device is lost.
@@ -185,9 +186,6 @@ impl Runner {
             }
         }
         let r = s.pump()?;
-        if r.is_ok() {
-            self.cadence.arrived(now_ms());
-        }
         if let Ok(snap) = &r {
             match self.rate_mark {
                 Some((t0, s0)) if t - t0 >= 500.0 => {
