@@ -29,7 +29,11 @@ pub fn timed(s: &mut Session, steps: u64) -> Result<f64, String> {
             return Err(e);
         }
     }
-    s.snapshot_blocking(false)?;
+    // Every submitted step has run (no extra evaluation: the TF.js side ends with one scalar read).
+    s.backend.wait();
+    if let Some(Err(e)) = s.pump() {
+        return Err(e);
+    }
     Ok(t0.elapsed().as_secs_f64())
 }
 

@@ -26,19 +26,17 @@ async fn yield_now() {
     let _ = wasm_bindgen_futures::JsFuture::from(p).await;
 }
 
+/// Wait until every submitted step has run, as TF.js's final `await loss.data()` does: the
+/// queue drains (metric readbacks already requested are collected), no extra evaluation.
 async fn finish(s: &mut Session) -> Result<(), String> {
-    while !s.backend.request_snapshot(false) {
+    loop {
         if let Some(Err(e)) = s.pump() {
             return Err(e);
         }
-        yield_now().await;
-    }
-    loop {
-        match s.pump() {
-            Some(Ok(_)) => return Ok(()),
-            Some(Err(e)) => return Err(e),
-            None => yield_now().await,
+        if s.backend.idle() {
+            return Ok(());
         }
+        yield_now().await;
     }
 }
 

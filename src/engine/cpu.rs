@@ -154,6 +154,9 @@ impl Backend for CpuBackend {
     fn busy(&self) -> bool {
         false
     }
+    fn idle(&self) -> bool {
+        true
+    }
     fn request_snapshot(&mut self, grid: bool) -> bool {
         if self.pending.is_some() {
             return false;

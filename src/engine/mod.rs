@@ -65,6 +65,8 @@ pub trait Backend {
     fn train(&mut self, hyper: &[StepHyper], idx: &[u32]);
     /// True while the backend wants no more work queued (GPU submits in flight).
     fn busy(&self) -> bool;
+    /// True when all submitted work has completed (the CPU is always idle between calls).
+    fn idle(&self) -> bool;
     /// Start an evaluation after all queued steps; false if one is already pending.
     fn request_snapshot(&mut self, grid: bool) -> bool;
     /// The pending evaluation, once ready. `Err` means the backend failed (device lost).

@@ -310,6 +310,10 @@ impl Backend for GpuBackend {
         self.poll_device();
         self.in_flight.load(Ordering::SeqCst) >= 2
     }
+    fn idle(&self) -> bool {
+        self.poll_device();
+        self.in_flight.load(Ordering::SeqCst) == 0
+    }
     fn request_snapshot(&mut self, grid: bool) -> bool {
         if self.snap.is_pending() {
             return false;
