@@ -158,7 +158,7 @@ function markdown(rows, meta) {
   L.push(`- Machine: ${meta.machine}`);
   L.push(`- TF.js: ${meta.tfjs}`);
   L.push(`- Command: \`${meta.command}\``);
-  L.push(`- Steps/s are model-steps per second (P4: 64 models × steps), warm-up excluded, median of ${meta.repeats} repeat(s); metrics read back about every 100 ms.`);
+  L.push(`- Steps/s are model-steps per second (P4: 64 models × steps), warm-up excluded, median of ${meta.repeats} repeat(s); TF.js reads its loss about every 100 ms, Grokpad its metrics at the app's cadence (\`src/train/cadence.rs\`).`);
   L.push('');
   L.push('| workload | engine | backend | steps/s | samples | note |');
   L.push('| --- | --- | --- | ---: | --- | --- |');
