@@ -101,7 +101,9 @@ pub fn profile(name: &str, ctx: &Arc<GpuContext>, reps: usize) -> Result<String,
     );
     for r in &rows {
         let gf = if r.flops > 0.0 { format!("{:.2}", r.flops / r.ms / 1e6) } else { "–".into() };
-        s.push_str(&format!("| {} | {} | {:.3} | {:.1} % | {gf} |\n", r.label, r.groups, r.ms, 100.0 * r.ms / total));
+        // Shares of the step, or of the evaluation for its dispatches.
+        let of = if r.label.starts_with("eval") { eval } else { total };
+        s.push_str(&format!("| {} | {} | {:.3} | {:.1} % | {gf} |\n", r.label, r.groups, r.ms, 100.0 * r.ms / of));
     }
     Ok(s)
 }
