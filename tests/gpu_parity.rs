@@ -145,10 +145,27 @@ fn gather_matches_cpu() {
     gather_case(2, WRAP / 2 + 1, 2, 100, 2);
 }
 
+/// Layer inputs for `d`: uniform in [-2, 2], or one-hot rows (P3's encoding, which the dense
+/// kernels skip through exactly as the CPU does).
+fn inputs(rng: &mut Rng, d: &DenseDims, shared: bool, one_hot: bool) -> Vec<f32> {
+    let mut x = rand_vec(rng, if shared { d.b * d.i } else { d.m * d.b * d.i }, -2.0, 2.0);
+    if one_hot {
+        for row in x.chunks_mut(d.i) {
+            let hot = rng.below(d.i as u32) as usize;
+            row.iter_mut().enumerate().for_each(|(k, v)| *v = if k == hot { 1.0 } else { 0.0 });
+        }
+    }
+    x
+}
+
 fn fwd_case(act: Act, shared: bool, shape: (usize, usize, usize, usize), seed: u64) -> f32 {
+    fwd_case_x(act, shared, shape, seed, false)
+}
+
+fn fwd_case_x(act: Act, shared: bool, shape: (usize, usize, usize, usize), seed: u64, one_hot: bool) -> f32 {
     let d = dims(act, shared, shape);
     let mut rng = Rng::new(seed, 0);
-    let x = rand_vec(&mut rng, if shared { d.b * d.i } else { d.m * d.b * d.i }, -2.0, 2.0);
+    let x = inputs(&mut rng, &d, shared, one_hot);
     let params = rand_vec(&mut rng, d.m * d.p_stride, -1.0, 1.0);
     let mut want = vec![0.0; d.m * d.b * d.o];
     dense_fwd(&d, &x, &params, &mut want);
@@ -159,7 +176,7 @@ fn fwd_case(act: Act, shared: bool, shape: (usize, usize, usize, usize), seed: u
         [Some(&x), Some(&params), None],
         [Some(&vec![f32::NAN; want.len()]), None, None],
     );
-    check(&format!("fwd {act:?} shared={shared} {shape:?}"), &got, &want, TOL)
+    check(&format!("fwd {act:?} shared={shared} one_hot={one_hot} {shape:?}"), &got, &want, TOL)
 }
 
 #[test]
@@ -203,9 +220,13 @@ fn bwd_data_matches_cpu_for_every_activation() {
 }
 
 fn bwd_weight_case(shared: bool, shape: (usize, usize, usize, usize), seed: u64) {
+    bwd_weight_case_x(shared, shape, seed, false)
+}
+
+fn bwd_weight_case_x(shared: bool, shape: (usize, usize, usize, usize), seed: u64, one_hot: bool) {
     let d = dims(Act::Linear, shared, shape);
     let mut rng = Rng::new(seed, 0);
-    let x = rand_vec(&mut rng, if shared { d.b * d.i } else { d.m * d.b * d.i }, -2.0, 2.0);
+    let x = inputs(&mut rng, &d, shared, one_hot);
     let dz = rand_vec(&mut rng, d.m * d.b * d.o, -1.0, 1.0);
     // Junk in the grads buffer: the slots outside this layer must come back untouched.
     let init = rand_vec(&mut rng, d.m * d.p_stride, 5.0, 6.0);
@@ -220,7 +241,7 @@ fn bwd_weight_case(shared: bool, shape: (usize, usize, usize, usize), seed: u64)
     );
     // Sums over B terms of size ~1: scale atol by B.
     let tol = Tol { atol: TOL.atol * d.b as f32, ..TOL };
-    check(&format!("bwd_weight shared={shared} {shape:?}"), &got, &want, tol);
+    check(&format!("bwd_weight shared={shared} one_hot={one_hot} {shape:?}"), &got, &want, tol);
 }
 
 #[test]
@@ -496,33 +517,9 @@ fn divergence_step_matches_cpu_on_both_plans() {
 /// One-hot inputs (P3's encoding): the dense kernels skip zero inputs, exactly as the CPU does.
 #[test]
 fn one_hot_inputs_match_cpu() {
-    let d = dims(Act::Relu, false, (2, 9, 23, 6));
-    let mut rng = Rng::new(60, 0);
-    let mut x = vec![0.0f32; d.m * d.b * d.i];
-    for row in x.chunks_mut(d.i) {
-        row[rng.below(d.i as u32) as usize] = 1.0;
+    for (s, act) in ACTS.into_iter().enumerate() {
+        fwd_case_x(act, false, (2, 9, 23, 6), 60 + s as u64, true);
     }
-    let params = rand_vec(&mut rng, d.m * d.p_stride, -1.0, 1.0);
-    let mut want = vec![0.0; d.m * d.b * d.o];
-    dense_fwd(&d, &x, &params, &mut want);
-    let [got, _, _] = launch(
-        K::Fwd,
-        dense_dims(&d, Act::Linear),
-        Slot::default(),
-        [Some(&x), Some(&params), None],
-        [Some(&vec![f32::NAN; want.len()]), None, None],
-    );
-    check("fwd one-hot", &got, &want, TOL);
-    let dz = rand_vec(&mut rng, d.m * d.b * d.o, -1.0, 1.0);
-    let init = rand_vec(&mut rng, d.m * d.p_stride, 5.0, 6.0);
-    let mut want = init.clone();
-    dense_bwd_weight(&d, &x, &dz, &mut want);
-    let [got, _, _] = launch(
-        K::BwdWeight,
-        dense_dims(&d, Act::Linear),
-        Slot::default(),
-        [Some(&x), Some(&dz), None],
-        [Some(&init), None, None],
-    );
-    check("bwd_weight one-hot", &got, &want, TOL);
+    bwd_weight_case_x(false, (2, 9, 23, 6), 65, true);
+    bwd_weight_case_x(true, (2, 9, 23, 6), 66, true);
 }
