@@ -50,3 +50,18 @@ fn act_grad(a: u32, y: f32) -> f32 {
 fn non_finite(x: f32) -> bool {
     return (bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u;
 }
+
+// PCG hash (Jarzynski & Olano 2020) and the counter-based random word of `core::rng::counter`.
+fn pcg_hash(v: u32) -> u32 {
+    let state = v * 747796405u + 2891336453u;
+    let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+    return (word >> 22u) ^ word;
+}
+
+fn counter(key: u32, step: u32, index: u32) -> u32 {
+    return pcg_hash(index ^ pcg_hash(step ^ pcg_hash(key)));
+}
+
+fn counter_uniform(key: u32, step: u32, index: u32) -> f32 {
+    return f32(counter(key, step, index) >> 8u) * (1.0 / 16777216.0);
+}
