@@ -470,8 +470,8 @@ fn whole_network_grads_match_fd() {
             layout: n.l.clone(),
             opt: Optimizer::Sgd,
             batch: n.b,
-            train: Split { x: n.x.clone(), y: n.t.iter().map(|&v| v as u8).collect() },
-            test: Split { x: n.x[..2].to_vec(), y: vec![n.t[0] as u8] },
+            train: Split::classified(n.x.clone(), n.t.iter().map(|&v| v as u8).collect()),
+            test: Split::classified(n.x[..2].to_vec(), vec![n.t[0] as u8]),
             params: n.params.clone(),
             moments: None,
         };
