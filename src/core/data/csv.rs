@@ -68,7 +68,8 @@ pub fn parse(text: &str, regression: bool) -> Result<Vec<Point>, String> {
             v[k] = x;
         }
         let (x, y, label) = if numeric == 2 { (v[0], 0.0, v[1]) } else { (v[0], v[1], v[2]) };
-        if !regression && !(label.fract() == 0.0 && (0.0..=MAX_CLASS).contains(&label)) {
+        let whole_class = label.fract() == 0.0 && (0.0..=MAX_CLASS).contains(&label);
+        if !regression && !whole_class {
             return Err(format!(
                 "line {line_no}: class label must be a whole number 0–{MAX_CLASS}, found \"{}\"",
                 shown(fields[2])
