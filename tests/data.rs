@@ -323,3 +323,36 @@ fn csv_round_trip_and_errors() {
     assert!(csv::parse("1,2\n3,4\n", true).is_ok());
     assert!(csv::parse("1,2\n", false).unwrap_err().starts_with("line 1: expected 3 numbers"));
 }
+
+#[test]
+fn hostile_specs_do_not_panic() {
+    use D::*;
+    let pts = vec![Point { x: f32::NAN, y: f32::INFINITY, v: f32::NAN }, Point { x: 1.0, y: 2.0, v: 99.0 }];
+    for data in [Circle, Rings, Xorclusters, Sines, Custom, Plane] {
+        for (noise, classes, dim, flip, train) in
+            [(f32::NAN, 0, 0, f32::NAN, f32::NAN), (1e9, 99, 1000, 7.0, 2.0), (-1.0, 1, 1, -1.0, -1.0)]
+        {
+            let s = DataSpec {
+                data,
+                n: 50,
+                noise,
+                classes,
+                dim,
+                flip,
+                train,
+                freqs: vec![f32::INFINITY, f32::NAN],
+                pts: pts.clone(),
+                rff: u32::MAX,
+                rff_scale: f32::NAN,
+                labels: Labels::Random,
+                ..Default::default()
+            };
+            let d = build(&s);
+            for sp in [&d.train, &d.test] {
+                assert!(sp.x.iter().chain(&sp.raw).chain(&sp.r).all(|v| v.is_finite()), "{data:?}");
+                assert!(sp.y.iter().all(|&y| d.classes == 0 || (y as usize) < d.classes));
+                assert_eq!(sp.x.len(), sp.len() * d.inputs);
+            }
+        }
+    }
+}

@@ -218,14 +218,18 @@ pub fn points(s: &DataSpec) -> Points {
         Dataset::Checker => shapes::checker(n, noise, r),
         Dataset::Rings => shapes::rings(n, s.classes as usize, noise, r),
         Dataset::Xorclusters => shapes::xor_clusters(n, s.dim as usize, noise, r),
-        Dataset::Sines => oned::generate(n, &Target::Sines(s.freqs.clone()), noise, r),
+        Dataset::Sines => {
+            let freqs = s.freqs.iter().copied().filter(|f| f.is_finite()).collect();
+            oned::generate(n, &Target::Sines(freqs), noise, r)
+        }
         Dataset::Step => oned::generate(n, &Target::Step, noise, r),
         Dataset::Abs => oned::generate(n, &Target::Abs, noise, r),
         Dataset::Chirp => oned::generate(n, &Target::Chirp, noise, r),
         Dataset::Custom => {
-            let coords = s.pts.iter().flat_map(|p| [p.x as f64, p.y as f64]).collect();
+            let finite = |v: f32| if v.is_finite() { v as f64 } else { 0.0 };
+            let coords = s.pts.iter().flat_map(|p| [finite(p.x), finite(p.y)]).collect();
             if s.custom_regression {
-                let targets = s.pts.iter().map(|p| if p.v.is_finite() { p.v as f64 } else { 0.0 }).collect();
+                let targets = s.pts.iter().map(|p| finite(p.v)).collect();
                 Points { dim: 2, coords, labels: vec![0; s.pts.len()], targets }
             } else {
                 let labels = s.pts.iter().map(|p| custom_class(p.v)).collect();
