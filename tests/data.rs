@@ -235,7 +235,7 @@ fn features_and_fourier_features_lift_the_grid_like_the_data() {
         (D::Moons, vec![Sinx, X2], 8, 18),
         (D::Gauss2, vec![Xy], 3, 7),
         (D::Sines, every.clone(), 0, 3),
-        (D::Chirp, vec![Y], 64, 129),
+        (D::Chirp, vec![Y], 64, 128),
     ] {
         let s = DataSpec { data, features: features.clone(), rff, rff_scale: 3.0, ..Default::default() };
         let d = build(&s);
@@ -353,6 +353,23 @@ fn hostile_specs_do_not_panic() {
                 assert!(sp.y.iter().all(|&y| d.classes == 0 || (y as usize) < d.classes));
                 assert_eq!(sp.x.len(), sp.len() * d.inputs);
             }
+        }
+    }
+}
+
+/// The experiment's own counts (`Experiment::inputs`, `classes_out`) agree with the data.
+#[test]
+fn experiment_counts_match_the_data() {
+    use grokpad::core::data::inputs;
+    use Feature::*;
+    let pts =
+        vec![Point { x: 1.0, y: 1.0, v: 0.0 }, Point { x: -1.0, y: 2.0, v: 3.0 }, Point { x: 0.0, y: 0.0, v: 1.0 }];
+    for data in [D::Circle, D::Moons, D::Rings, D::Xorclusters, D::Plane, D::Sines, D::Step, D::Custom] {
+        for (features, rff) in [(vec![X, Y], 0), (vec![Y, X2, Siny], 5), (vec![Siny], 3)] {
+            let e = Experiment { data, features, rff, classes: 4, dim: 9, pts: pts.clone(), ..Default::default() };
+            let d = make(&e);
+            assert_eq!((d.inputs, d.classes), (e.inputs(), e.classes_out()), "{data:?} {:?} rff {rff}", e.features);
+            assert_eq!(inputs(&e), d.inputs);
         }
     }
 }

@@ -7,7 +7,7 @@
 //! the line and the reason, never a panic. Limits: [`MAX_ROWS`] rows, finite numbers, coordinates
 //! and targets within ±[`MAX_ABS`], class labels whole numbers 0–[`MAX_CLASS`].
 
-use super::pending::Point;
+use super::Point;
 use super::{Data, Split};
 use std::fmt::Write;
 

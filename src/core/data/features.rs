@@ -6,8 +6,8 @@
 //! The same [`Lift`] turns the data's points and the page's boundary grid into inputs, so the
 //! two always agree. The default `[x, y]` copies the coordinates bit for bit (URL `v=1`).
 
-pub use super::pending::Feature;
 use crate::core::rng::{stream, Rng};
+pub use crate::experiment::Feature;
 use std::f64::consts::PI;
 
 /// How raw `(x, y)` plot coordinates become model inputs.
@@ -33,10 +33,11 @@ fn uses_y(f: Feature) -> bool {
     matches!(f, Feature::Y | Feature::Y2 | Feature::Xy | Feature::Siny)
 }
 
-/// Features kept for the data: for 1-D data those of y are dropped; if none is left, `[x]`.
-pub fn kept(features: &[Feature], one_d: bool) -> Vec<Feature> {
+/// Features kept for the data: for 1-D data those of y are dropped. With no Fourier features
+/// (`rff = 0`) and none left, `[x]` (the URL codec adds x in that case too, with a notice).
+pub fn kept(features: &[Feature], one_d: bool, rff: usize) -> Vec<Feature> {
     let mut v: Vec<Feature> = features.iter().copied().filter(|&f| !(one_d && uses_y(f))).collect();
-    if v.is_empty() {
+    if v.is_empty() && rff == 0 {
         v.push(Feature::X);
     }
     v
@@ -54,7 +55,7 @@ impl Lift {
         let sigma = if rff_scale.is_finite() { rff_scale.abs() as f64 } else { 1.0 };
         let mut r = Rng::new(seed, stream::RFF);
         let b = (0..rff * d).map(|_| r.normal(0.0, sigma * sigma)).collect();
-        Lift::Features { features: kept(features, one_d), one_d, rff, b }
+        Lift::Features { features: kept(features, one_d, rff), one_d, rff, b }
     }
 
     /// Number of model inputs per point.
@@ -127,8 +128,9 @@ mod tests {
         let v = l.apply(&[2.0, -3.0]);
         let want = [2.0, -3.0, 4.0, 9.0, -6.0, 2.0f64.sin() as f32, (-3.0f64).sin() as f32];
         assert_eq!(v, want.to_vec());
-        assert_eq!(kept(&[Y, Xy, Siny], true), vec![X]);
-        assert_eq!(kept(&[X2, Y, Sinx], true), vec![X2, Sinx]);
+        assert_eq!(kept(&[Y, Xy, Siny], true, 0), vec![X]);
+        assert_eq!(kept(&[Y, Xy, Siny], true, 2), vec![]);
+        assert_eq!(kept(&[X2, Y, Sinx], true, 0), vec![X2, Sinx]);
         assert_eq!(Lift::Coords { dim: 4 }.apply(&[1.0, 2.0]), vec![1.0, 2.0, 0.0, 0.0]);
     }
 

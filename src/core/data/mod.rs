@@ -19,15 +19,14 @@ pub mod csv;
 pub mod features;
 pub mod labels;
 pub mod oned;
-mod pending;
 pub mod shapes;
 pub mod tfp;
 
-pub use features::{Feature, Lift};
-pub use pending::{Dataset, Labels, Point};
+pub use crate::experiment::{Dataset, Feature, Labels, Point};
+pub use features::Lift;
 
 use super::rng::{stream, Rng};
-use crate::experiment::{self, Experiment};
+use crate::experiment::Experiment;
 
 /// One split. Row `i` of every field is the same point.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -128,36 +127,31 @@ pub struct DataSpec {
 }
 
 impl Default for DataSpec {
+    /// The data of the default experiment.
     fn default() -> Self {
-        DataSpec {
-            seed: 1,
-            data: Dataset::Circle,
-            n: 500,
-            train: 0.5,
-            noise: 0.0,
-            classes: 3,
-            dim: 2,
-            flip: 0.0,
-            labels: Labels::Given,
-            freqs: vec![1.0, 3.0, 9.0],
-            pts: vec![],
-            custom_regression: false,
-            features: vec![Feature::X, Feature::Y],
-            rff: 0,
-            rff_scale: 1.0,
-        }
+        DataSpec::from(&Experiment::default())
     }
 }
 
 impl From<&Experiment> for DataSpec {
     fn from(e: &Experiment) -> Self {
-        let data = match e.data {
-            experiment::Dataset::Circle => Dataset::Circle,
-            experiment::Dataset::Xor => Dataset::Xor,
-            experiment::Dataset::Gauss => Dataset::Gauss,
-            experiment::Dataset::Spiral => Dataset::Spiral,
-        };
-        DataSpec { seed: e.seed, data, n: e.n, train: e.train, noise: e.noise, ..Default::default() }
+        DataSpec {
+            seed: e.seed,
+            data: e.data,
+            n: e.n,
+            train: e.train,
+            noise: e.noise,
+            classes: e.classes,
+            dim: e.dim,
+            flip: e.flip,
+            labels: e.labels,
+            freqs: e.freqs.clone(),
+            pts: e.pts.clone(),
+            custom_regression: false,
+            features: e.features.clone(),
+            rff: e.rff,
+            rff_scale: e.rff_scale,
+        }
     }
 }
 
@@ -191,13 +185,10 @@ impl DataSpec {
     }
 }
 
-/// Class of a custom point's `v`: rounded, clamped to 0–4 (NaN → 0).
+/// Class of a custom point's `v`: its whole part, clamped to 0–4 (NaN → 0), as
+/// `Experiment::classes_out` counts them.
 fn custom_class(v: f32) -> u8 {
-    if v.is_nan() {
-        0
-    } else {
-        v.round().clamp(0.0, 4.0) as u8
-    }
+    v.clamp(0.0, 4.0) as u8
 }
 
 /// The unshuffled points of `s`.
@@ -247,6 +238,12 @@ pub fn n_train(n: usize, train: f32) -> usize {
 /// The experiment's data (see the module doc).
 pub fn make(e: &Experiment) -> Data {
     build(&DataSpec::from(e))
+}
+
+/// Model inputs per point of the experiment's data (equal to `make(e).inputs`, without
+/// generating points).
+pub fn inputs(e: &Experiment) -> usize {
+    DataSpec::from(e).inputs()
 }
 
 /// The data of `s`: generated, shuffled by seed, split, labels corrupted, lifted.
