@@ -89,7 +89,7 @@ pub fn parse(text: &str, regression: bool) -> Result<Vec<Point>, String> {
 /// Export both splits: header `x,y,label,split,flipped`, then one row per point with the plot
 /// coordinates, the training label (class, or target for regression), `train`/`test` and
 /// whether the label was flipped (0/1). Numbers are written in the shortest form that reads
-/// back to the same `f32`.
+/// back to the same `f32`. XOR clusters export their plotted first two coordinates.
 pub fn export(d: &Data) -> String {
     let mut s = String::from("x,y,label,split,flipped\n");
     let mut rows = |sp: &Split, name: &str| {
