@@ -17,10 +17,10 @@ pub fn memorization(pred: &[u8], s: &Split) -> (Option<f32>, Option<f32>) {
         return (None, None);
     }
     let (mut hits, mut total) = ([0usize; 2], [0usize; 2]);
-    for i in 0..s.len() {
-        let k = usize::from(s.flipped[i]);
+    for ((&p, &y), &f) in pred.iter().zip(&s.y).zip(&s.flipped) {
+        let k = usize::from(f);
         total[k] += 1;
-        hits[k] += usize::from(pred[i] == s.y[i]);
+        hits[k] += usize::from(p == y);
     }
     let acc = |k: usize| (total[k] > 0).then(|| hits[k] as f32 / total[k] as f32);
     (acc(0), acc(1))
