@@ -5,26 +5,7 @@
 //!
 //! Both draw from the `LABELS` stream, so they never shift the data or the split.
 
-use super::Split;
 use crate::core::rng::{stream, Rng};
-
-/// Memorization curves (issue 5) from predicted classes `pred` of the training split `s`:
-/// `(clean, noisy)` = accuracy of the non-flipped points against their label, and the fraction
-/// of flipped points predicted as their flipped (training) label. `None` where there is no such
-/// point (or `pred` is not one class per point).
-pub fn memorization(pred: &[u8], s: &Split) -> (Option<f32>, Option<f32>) {
-    if pred.len() != s.len() || s.flipped.len() != s.len() {
-        return (None, None);
-    }
-    let (mut hits, mut total) = ([0usize; 2], [0usize; 2]);
-    for ((&p, &y), &f) in pred.iter().zip(&s.y).zip(&s.flipped) {
-        let k = usize::from(f);
-        total[k] += 1;
-        hits[k] += usize::from(p == y);
-    }
-    let acc = |k: usize| (total[k] > 0).then(|| hits[k] as f32 / total[k] as f32);
-    (acc(0), acc(1))
-}
 
 /// Number of labels `flip` changes among `n` training points: `round(frac · n)`, with `frac`
 /// clamped to [0, 1] (NaN counts as 0).
@@ -104,21 +85,6 @@ mod tests {
         for &c in &counts[1..] {
             assert!((c as f64 / 10_000.0 - 1.0 / 3.0).abs() < 0.02, "{counts:?}");
         }
-    }
-
-    #[test]
-    fn memorization_splits_accuracy_by_flipped() {
-        let s = Split {
-            y: vec![1, 0, 2, 1],
-            clean: vec![1, 0, 0, 0],
-            flipped: vec![false, false, true, true],
-            ..Default::default()
-        };
-        assert_eq!(memorization(&[1, 1, 2, 0], &s), (Some(0.5), Some(0.5)));
-        assert_eq!(memorization(&[1, 0, 0, 0], &s), (Some(1.0), Some(0.0)), "flipped points at their clean label");
-        let clean = Split { y: vec![0, 1], clean: vec![0, 1], flipped: vec![false; 2], ..Default::default() };
-        assert_eq!(memorization(&[0, 0], &clean), (Some(0.5), None));
-        assert_eq!(memorization(&[0], &clean), (None, None));
     }
 
     #[test]
