@@ -264,8 +264,7 @@ fn memorization(session: &mut Session) -> Result<Vec<(f32, f32)>, (i32, String)>
     };
     let (_, s) = setup(&session.exp);
     let t = &session.data.train;
-    let flipped: &[bool] = &[]; // interim: the data branch adds `Split::flipped`
-    Ok(crate::train::memo::label_noise_acc(&s.layout, &params, &t.x, &t.y, flipped))
+    Ok(crate::train::memo::label_noise_acc(&s.layout, &params, &t.x, &t.y, &t.flipped))
 }
 
 /// The results of model `m`: losses, accuracies, divergence; `test_rmse` for regression (the
