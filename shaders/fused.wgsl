@@ -7,11 +7,13 @@
 // `src/core/optim.rs` and the per-op kernels (`dense.wgsl`, `head.wgsl`, `optim.wgsl`), so a
 // fused run tracks the CPU reference step for step.
 
-// Per-step hyperparameters; the layout of `Slot` in `shaders/common.wgsl` (48 bytes).
+// Per-step hyperparameters; the layout of `Slot` in `shaders/common.wgsl` (64 bytes). The fused
+// path runs no momentum, L1, clipping or gradient noise (`fused::supports_step`).
 struct Hyp {
     lr: f32, l2: f32, beta1: f32, beta2: f32,
     eps: f32, bc1: f32, bc2: f32, idx_off: u32,
-    wd: f32, step: u32, _p1: f32, _p2: f32,
+    wd: f32, step: u32, momentum: f32, nesterov: u32,
+    l1: f32, clip: f32, noise: f32, noise_key: u32,
 };
 
 // This dispatch's steps: slots first .. first + count (dynamic offset per dispatch).

@@ -13,6 +13,7 @@ use super::context::GpuContext;
 use super::kernels::Slot;
 use crate::core::mlp::Layout;
 use crate::core::ops::Act;
+use crate::core::optim::{Method, StepHyper};
 use crate::experiment::{Loss, Optimizer};
 use std::fmt::Write;
 use wgpu::{Buffer, BufferUsages as U};
@@ -73,6 +74,19 @@ pub fn supports(layout: &Layout, batch: usize) -> bool {
         && private_floats(layout, batch, true) <= MAX_PRIVATE
 }
 
+/// Whether the fused kernel implements the setup's static options: plain SGD or Adam (no
+/// momentum method) and unit learning-rate multipliers. New parametrizations and optimizers run
+/// through the per-op plan instead.
+pub fn supports_setup(s: &crate::engine::Setup) -> bool {
+    matches!(Method::from(s.opt), Method::Sgd | Method::Adam) && s.lr_mask().iter().all(|&v| v == 1.0)
+}
+
+/// Whether the fused kernel implements this step's options: no L1, no gradient clipping and no
+/// gradient noise (those steps run through the per-op plan on the same buffers).
+pub fn supports_step(h: &StepHyper) -> bool {
+    h.l1 == 0.0 && !(h.clip > 0.0) && h.noise == 0.0
+}
+
 fn act_expr(a: Act, z: &str) -> String {
     match a {
         Act::Relu => format!("max({z}, 0.0)"),
@@ -114,7 +128,7 @@ fn update_stmt(adam: bool, indent: usize) -> String {
 /// The WGSL of the fused kernel for this layout, batch and optimizer.
 pub fn source(layout: &Layout, batch: usize, opt: Optimizer) -> String {
     let (b, nl, p, i0) = (batch, layout.layers.len(), layout.p, layout.inputs());
-    let adam = opt == Optimizer::Adam;
+    let adam = Method::from(opt) == Method::Adam;
     let inp = |k: usize| if k == 0 { "xs".to_string() } else { format!("a{}", k - 1) };
     let (mut decl, mut fwd, mut upd) = (String::new(), String::new(), String::new());
     // Backward data per layer, bottom-up here; emitted top-down.

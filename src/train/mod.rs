@@ -4,11 +4,13 @@
 
 pub mod cadence;
 pub mod history;
+pub mod lr;
 pub mod schedule;
 
 use crate::core::data::{self, Data};
+use crate::core::init::{self, InitSpec};
 use crate::core::mlp::Layout;
-use crate::core::optim::StepHyper;
+use crate::core::optim::{Method, OptSpec, StepHyper};
 use crate::engine::{Backend, Setup, Snapshot};
 use crate::experiment::Experiment;
 use history::{History, Row};
@@ -19,9 +21,17 @@ pub const HISTORY_CAP: usize = 2000;
 
 /// Build the backend-independent setup of an experiment (data, layout, initial weights).
 pub fn setup(e: &Experiment) -> (Data, Setup) {
+    setup_with(e, &InitSpec::default())
+}
+
+/// `setup` with an initialization scheme (`core::init`): initial weights and per-parameter
+/// learning-rate multipliers from `init::plan`.
+pub fn setup_with(e: &Experiment, spec: &InitSpec) -> (Data, Setup) {
     let d = data::make(e);
     let layout = Layout::from_experiment(e, 1);
-    let params = layout.init(e.seed);
+    let plan = init::plan(&layout, spec, Method::from(e.opt));
+    let params = plan.params(&layout, e.seed);
+    let lr_mask = plan.lr_mask(&layout);
     let s = Setup {
         layout,
         opt: e.opt,
@@ -30,6 +40,7 @@ pub fn setup(e: &Experiment) -> (Data, Setup) {
         test: d.test.clone(),
         params,
         moments: None,
+        lr_mask,
     };
     (d, s)
 }
@@ -44,6 +55,8 @@ pub struct Session {
     lr: f32,
     l2: f32,
     wd: f32,
+    opt: OptSpec,
+    sched: lr::LrSpec,
 }
 
 impl Session {
@@ -65,7 +78,14 @@ impl Session {
     ) -> Self {
         let schedule = BatchStream::at_step(exp.seed, data.train.len(), batch, models, start);
         let (lr, l2, wd) = (exp.lr, exp.l2, exp.wd);
-        Session { exp, data, backend, schedule, history: History::new(HISTORY_CAP), last: None, lr, l2, wd }
+        let opt = OptSpec { seed: exp.seed, ..OptSpec::default() };
+        let sched = lr::LrSpec::default();
+        Session { exp, data, backend, schedule, history: History::new(HISTORY_CAP), last: None, lr, l2, wd, opt, sched }
+    }
+
+    /// Set the optimizer options and the learning-rate schedule (from the next queued step).
+    pub fn set_optim(&mut self, opt: OptSpec, sched: lr::LrSpec) {
+        (self.opt, self.sched) = (opt, sched);
     }
 
     /// A session on the CPU reference.
@@ -83,8 +103,9 @@ impl Session {
     /// Queue `k` steps.
     pub fn train(&mut self, k: usize) {
         let t0 = self.backend.steps();
-        let hyper: Vec<StepHyper> =
-            (1..=k as u64).map(|j| StepHyper::new(self.lr, self.l2, t0 + j).with_wd(self.wd)).collect();
+        let hyper: Vec<StepHyper> = (t0 + 1..=t0 + k as u64)
+            .map(|t| self.opt.hyper(lr::lr_at(t - 1, self.lr, &self.sched), self.l2, self.wd, t))
+            .collect();
         let mut idx = Vec::with_capacity(k * self.exp.batch());
         self.schedule.fill(k, &mut idx);
         self.backend.train(&hyper, &idx);
