@@ -176,7 +176,8 @@ fn run_case(url: &str, k: usize, kind: PlanKind, init: InitSpec, opt: OptSpec, s
     let cpu = CpuBackend::new(setup.clone(), 0);
     let g = GpuBackend::new_with(gpu().0.clone(), setup, 0, kind).unwrap_or_else(|err| panic!("{url}: {err}"));
     let fused = g.is_fused();
-    let (mut cs, mut gs) = (Session::new(e.clone(), data.clone(), Box::new(cpu), 0), Session::new(e, data, Box::new(g), 0));
+    let (mut cs, mut gs) =
+        (Session::new(e.clone(), data.clone(), Box::new(cpu), 0), Session::new(e, data, Box::new(g), 0));
     cs.set_optim(opt, sched);
     gs.set_optim(opt, sched);
     cs.train(k);
@@ -217,4 +218,31 @@ fn runs_with_options_match_cpu() {
     let mup = InitSpec { scheme: Scheme::Mup, alpha: 1.0, base: 4 };
     run_case(XOR_CE_ADAM, 40, PlanKind::Auto, mup, OptSpec::default(), LrSpec::default());
     run_case(TFP, 40, PlanKind::Auto, mup, opts(), LrSpec { kind: Kind::Step, decay_every: 7, ..LrSpec::default() });
+}
+
+/// The fused plan keeps its gradients private: after fused steps the GPU reports NaN gradient
+/// norms (the weight norms still agree); after per-op steps (here forced by clipping) it
+/// reports them again. Before any step both backends report NaN.
+#[test]
+fn fused_plan_gradient_norm_is_nan() {
+    let e = decode(TFP).experiment;
+    let (data, setup) = train::setup(&e);
+    let cpu = CpuBackend::new(setup.clone(), 0);
+    let g = GpuBackend::new_with(gpu().0.clone(), setup, 0, PlanKind::Fused).expect("fused plan");
+    let (mut cs, mut gs) =
+        (Session::new(e.clone(), data.clone(), Box::new(cpu), 0), Session::new(e, data, Box::new(g), 0));
+    let (c, g) = (cs.snapshot_blocking(false).unwrap(), gs.snapshot_blocking(false).unwrap());
+    assert!(c.gnorm[0].is_nan() && g.gnorm[0].is_nan(), "{:?} {:?}", c.gnorm, g.gnorm);
+    cs.train(20);
+    gs.train(20);
+    let (c, g) = (cs.snapshot_blocking(false).unwrap(), gs.snapshot_blocking(false).unwrap());
+    check("fused wnorm", &g.wnorm, &c.wnorm, 1e-4, 1e-5);
+    assert!(c.gnorm[0] > 0.0 && g.gnorm[0].is_nan(), "{:?} {:?}", c.gnorm, g.gnorm);
+    let clip = OptSpec { clip: 1e6, seed: 1, ..OptSpec::default() };
+    cs.set_optim(clip, LrSpec::default());
+    gs.set_optim(clip, LrSpec::default());
+    cs.train(5);
+    gs.train(5);
+    let (c, g) = (cs.snapshot_blocking(false).unwrap(), gs.snapshot_blocking(false).unwrap());
+    check("per-op gnorm after fused steps", &g.gnorm, &c.gnorm, 1e-3, 1e-5);
 }

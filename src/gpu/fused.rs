@@ -84,7 +84,7 @@ pub fn supports_setup(s: &crate::engine::Setup) -> bool {
 /// Whether the fused kernel implements this step's options: no L1, no gradient clipping and no
 /// gradient noise (those steps run through the per-op plan on the same buffers).
 pub fn supports_step(h: &StepHyper) -> bool {
-    h.l1 == 0.0 && !(h.clip > 0.0) && h.noise == 0.0
+    h.l1 == 0.0 && (h.clip <= 0.0 || h.clip.is_nan()) && h.noise == 0.0
 }
 
 fn act_expr(a: Act, z: &str) -> String {

@@ -54,8 +54,11 @@ pub struct GpuBackend {
     steps: u64,
     in_flight: Arc<AtomicU32>,
     fused: Option<FusedPlan>,
-    /// Per-model gradient norms of the last step; reset to NaN when fused steps run.
-    gnorm: Buffer,
+    /// Whether the gradient buffer holds the last step's gradients (a per-op step ran last; the
+    /// fused plan keeps its gradients private), and its value when the pending snapshot was
+    /// requested: the snapshot's `gnorm` is NaN otherwise.
+    grads_fresh: bool,
+    snap_grads_fresh: bool,
 }
 
 impl GpuBackend {
@@ -89,9 +92,9 @@ impl GpuBackend {
         // Decay mask [P] then learning-rate multipliers [P] (`shaders/optim.wgsl`).
         let masks: Vec<f32> = l.decay_mask().into_iter().chain(s.lr_mask()).collect();
         let mask = init(&ctx, "mask", bytemuck::cast_slice(&masks));
-        // Per-model norms: raw gradients of the last step (NaN before one; the fused plan keeps
-        // no gradients) and, per evaluation, parameters.
-        let gnorm = init(&ctx, "grad norm", bytemuck::cast_slice(&vec![f32::NAN; m]));
+        // Per-model norms of the raw gradients (per step when clipping, and per evaluation: the
+        // metric) and of the parameters (per evaluation).
+        let gnorm = storage(&ctx, "grad norm", m * 4);
         let wnorm = storage(&ctx, "weight norm", m * 4);
         let bad = init(&ctx, "divergence record", bytemuck::cast_slice(&vec![NO_BAD_STEP; m]));
         let x_tr = init(&ctx, "x train", bytemuck::cast_slice(&s.train.x));
@@ -188,6 +191,7 @@ impl GpuBackend {
                 ));
             }
         }
+        // Skipped by steps that do not clip (`encode`).
         let nd = Dims { m: m as u32, p_stride: p as u32, ..Default::default() };
         step_plan.push(bld.add(K::Norm, nd, [Some(&grads), None, None], [Some(&gnorm), None, None]));
         let od = Dims { m: (m * p) as u32, p_stride: p as u32, ..Default::default() };
@@ -219,6 +223,7 @@ impl GpuBackend {
             ));
         }
         eval_plan.push(bld.add(K::Norm, nd, [Some(&params), None, None], [Some(&wnorm), None, None]));
+        eval_plan.push(bld.add(K::Norm, nd, [Some(&grads), None, None], [Some(&gnorm), None, None]));
         let mut grid_plan = vec![];
         fwd_split(&mut bld, &x_grid, g, 1, &mut grid_plan);
         ctx.queue.write_buffer(&bld.dims_buf, 0, &dims_bytes(&bld.dims));
@@ -253,7 +258,8 @@ impl GpuBackend {
             steps: start_step,
             in_flight: Arc::new(AtomicU32::new(0)),
             fused,
-            gnorm,
+            grads_fresh: false,
+            snap_grads_fresh: false,
             ctx,
         })
     }
@@ -263,9 +269,10 @@ impl GpuBackend {
         self.fused.is_some()
     }
 
-    fn encode(&self, enc: &mut wgpu::CommandEncoder, plan: &[Dispatch], slot: u32) {
+    /// Record `plan` at step slot `slot`; `clip` = false skips the step plan's gradient norm.
+    fn encode(&self, enc: &mut wgpu::CommandEncoder, plan: &[Dispatch], slot: u32, clip: bool) {
         let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
-        for d in plan {
+        for d in plan.iter().filter(|d| clip || d.k != K::Norm) {
             pass.set_pipeline(self.kern.pipeline(d.k));
             pass.set_bind_group(0, &self.bind_groups[d.bg], &[if d.slot { slot } else { 0 }]);
             pass.dispatch_workgroups(d.groups, 1, 1);
@@ -310,8 +317,7 @@ impl Backend for GpuBackend {
             // Steps with options the fused kernel lacks run through the per-op plan, which shares
             // its buffers (`fused::supports_step`).
             if let Some(f) = self.fused.as_ref().filter(|_| chunk.iter().all(fused::supports_step)) {
-                let nan = vec![f32::NAN; self.layout.models];
-                self.ctx.queue.write_buffer(&self.gnorm, 0, bytemuck::cast_slice(&nan));
+                self.grads_fresh = false;
                 f.write(&self.ctx.queue, &slots);
                 f.encode(&mut enc);
             } else {
@@ -321,9 +327,10 @@ impl Backend for GpuBackend {
                     bytes[at..at + size_of::<Slot>()].copy_from_slice(bytemuck::bytes_of(s));
                 }
                 self.ctx.queue.write_buffer(&self.slot_buf, 0, &bytes);
-                for k in 0..chunk.len() {
-                    self.encode(&mut enc, &self.step_plan, (k as u64 * UNIFORM_STRIDE) as u32);
+                for (k, h) in chunk.iter().enumerate() {
+                    self.encode(&mut enc, &self.step_plan, (k as u64 * UNIFORM_STRIDE) as u32, h.clip > 0.0);
                 }
+                self.grads_fresh = true;
             }
             self.submit(enc);
             self.steps += chunk.len() as u64;
@@ -342,10 +349,11 @@ impl Backend for GpuBackend {
             return false;
         }
         let mut enc = self.ctx.device.create_command_encoder(&Default::default());
-        self.encode(&mut enc, &self.eval_plan, 0);
+        self.encode(&mut enc, &self.eval_plan, 0, true);
         if grid {
-            self.encode(&mut enc, &self.grid_plan, 0);
+            self.encode(&mut enc, &self.grid_plan, 0, true);
         }
+        self.snap_grads_fresh = self.grads_fresh;
         let n = if grid { self.eval_copies.len() } else { self.eval_copies.len() - 1 };
         let mut off = 0;
         for (src, bytes) in &self.eval_copies[..n] {
@@ -373,7 +381,8 @@ impl Backend for GpuBackend {
         let (bad, rest) = rest.split_at(m);
         let (wnorm, rest) = rest.split_at(m);
         let (gnorm, rest) = rest.split_at(m);
-        let (wnorm, gnorm) = (wnorm.to_vec(), gnorm.to_vec());
+        let gnorm = if self.snap_grads_fresh { gnorm.to_vec() } else { vec![f32::NAN; m] };
+        let wnorm = wnorm.to_vec();
         let bad = bad.iter().map(|v| Some(v.to_bits()).filter(|&s| s != NO_BAD_STEP).map(u64::from)).collect();
         let grid = grid.then(|| {
             let o = self.layout.outputs();
