@@ -10,6 +10,8 @@ use grokpad::core::ops::Act;
 use grokpad::core::optim::noise::{self, gauss};
 use grokpad::core::optim::{adam, grad_norms, momentum, norms, sgd, update, Masks, Method, OptSpec, StepHyper};
 use grokpad::experiment::Loss;
+use grokpad::train::lr::{Kind, LrSpec};
+use grokpad::train::Session;
 
 fn close(a: &[f32], b: &[f32], tol: f32) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= tol)
@@ -330,4 +332,40 @@ fn mup_first_step_is_width_stable() {
         assert!(he[5] > 8.0 * he[0], "{method:?}: He should grow with width: {he:?}");
         assert!(glorot[5] > 1.5 * glorot[0], "{method:?}: standard should grow with width: {glorot:?}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions follow the schedule and the options
+
+fn session_params(sched: LrSpec, opt: OptSpec, steps: usize) -> Vec<f32> {
+    let e = grokpad::experiment::url::decode("#v=1").experiment;
+    let mut s = Session::cpu(&e);
+    s.set_optim(opt, sched);
+    s.train(steps);
+    assert!(s.backend.request_params());
+    s.backend.poll_params().expect("cpu params").expect("cpu params").0
+}
+
+#[test]
+fn session_uses_the_schedule_per_step() {
+    // Step decay by 0 after every step: steps 2 and 3 have lr 0, so 3 steps = 1 step.
+    let stop = LrSpec { kind: Kind::Step, decay_every: 1, decay: 0.0, ..LrSpec::default() };
+    let one = session_params(LrSpec::default(), OptSpec::default(), 1);
+    assert_eq!(session_params(stop, OptSpec::default(), 3), one);
+    assert_ne!(session_params(LrSpec::default(), OptSpec::default(), 3), one);
+    // Constant and the default options are the old session bit for bit: explicit old-style
+    // steps through the CPU backend give the same weights.
+    let e = grokpad::experiment::url::decode("#v=1").experiment;
+    let (data, setup) = grokpad::train::setup(&e);
+    let mut cpu = grokpad::engine::cpu::CpuBackend::new(setup, 0);
+    let mut stream = grokpad::train::schedule::BatchStream::new(e.seed, data.train.len(), e.batch(), 1);
+    for t in 1..=3 {
+        let mut idx = vec![];
+        stream.fill(1, &mut idx);
+        cpu.step(&StepHyper::new(e.lr, e.l2, t).with_wd(e.wd), &idx);
+    }
+    assert_eq!(session_params(LrSpec::default(), OptSpec::default(), 3), cpu.params());
+    // Options reach the backend: clipping at a tiny norm changes the trajectory.
+    let clipped = OptSpec { clip: 1e-3, ..OptSpec::default() };
+    assert_ne!(session_params(LrSpec::default(), clipped, 3), cpu.params());
 }
