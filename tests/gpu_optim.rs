@@ -220,11 +220,11 @@ fn runs_with_options_match_cpu() {
     run_case(TFP, 40, PlanKind::Auto, mup, opts(), LrSpec { kind: Kind::Step, decay_every: 7, ..LrSpec::default() });
 }
 
-/// The fused plan keeps its gradients private: after fused steps the GPU reports NaN gradient
-/// norms (the weight norms still agree); after per-op steps (here forced by clipping) it
-/// reports them again. Before any step both backends report NaN.
+/// Gradient norms through the fused plan (accumulated in its update loop, recorded after the
+/// divergence record), then through per-op steps (forced by clipping) after fused ones, and NaN
+/// on both backends before any step.
 #[test]
-fn fused_plan_gradient_norm_is_nan() {
+fn fused_plan_gradient_norms() {
     let e = decode(TFP).experiment;
     let (data, setup) = train::setup(&e);
     let cpu = CpuBackend::new(setup.clone(), 0);
@@ -237,7 +237,8 @@ fn fused_plan_gradient_norm_is_nan() {
     gs.train(20);
     let (c, g) = (cs.snapshot_blocking(false).unwrap(), gs.snapshot_blocking(false).unwrap());
     check("fused wnorm", &g.wnorm, &c.wnorm, 1e-4, 1e-5);
-    assert!(c.gnorm[0] > 0.0 && g.gnorm[0].is_nan(), "{:?} {:?}", c.gnorm, g.gnorm);
+    check("fused gnorm", &g.gnorm, &c.gnorm, 1e-3, 1e-5);
+    assert!(c.gnorm[0] > 0.0);
     let clip = OptSpec { clip: 1e6, seed: 1, ..OptSpec::default() };
     cs.set_optim(clip, LrSpec::default());
     gs.set_optim(clip, LrSpec::default());
@@ -245,4 +246,10 @@ fn fused_plan_gradient_norm_is_nan() {
     gs.train(5);
     let (c, g) = (cs.snapshot_blocking(false).unwrap(), gs.snapshot_blocking(false).unwrap());
     check("per-op gnorm after fused steps", &g.gnorm, &c.gnorm, 1e-3, 1e-5);
+    cs.set_optim(OptSpec::default(), LrSpec::default());
+    gs.set_optim(OptSpec::default(), LrSpec::default());
+    cs.train(300);
+    gs.train(300);
+    let (c, g) = (cs.snapshot_blocking(false).unwrap(), gs.snapshot_blocking(false).unwrap());
+    check("fused gnorm after per-op steps, over submits", &g.gnorm, &c.gnorm, 1e-3, 1e-5);
 }

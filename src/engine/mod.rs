@@ -64,8 +64,7 @@ pub struct Snapshot {
     /// Per model: L2 norm of all parameters (weights and biases) now.
     pub wnorm: Vec<f32>,
     /// Per model: L2 norm of the raw minibatch gradient (before clipping, regularizers and noise)
-    /// of the last step; NaN before the first step, and where the plan keeps no gradient
-    /// (the fused GPU plan).
+    /// of the last step; NaN before the first step.
     pub gnorm: Vec<f32>,
 }
 

@@ -106,10 +106,12 @@ fn grad_expr(a: Act, y: &str) -> String {
     }
 }
 
-/// The optimizer on element `j` with gradient `g` and decay mask `mk` (`shaders/optim.wgsl`).
+/// The optimizer on element `j` with gradient `g` and decay mask `mk` (`shaders/optim.wgsl`);
+/// also adds g² to the step's squared gradient norm.
 fn update_stmt(adam: bool, indent: usize) -> String {
     let lines: &[&str] = if adam {
         &[
+            "gsq += g * g;",
             "let wj = w[j];",
             "let gg = g + h.l2 * mk * wj;",
             "let a = h.beta1 * v1[j] + (1.0 - h.beta1) * gg;",
@@ -120,7 +122,12 @@ fn update_stmt(adam: bool, indent: usize) -> String {
             "w[j] = wj - h.lr * (a / h.bc1) / (sqrt(v / h.bc2) + h.eps) - decay;",
         ]
     } else {
-        &["let wj = w[j];", "let gg = g + h.l2 * mk * wj;", "w[j] = wj - h.lr * gg - h.lr * h.wd * mk * wj;"]
+        &[
+            "gsq += g * g;",
+            "let wj = w[j];",
+            "let gg = g + h.l2 * mk * wj;",
+            "w[j] = wj - h.lr * gg - h.lr * h.wd * mk * wj;",
+        ]
     };
     lines.join(&format!("\n{}", " ".repeat(indent)))
 }
@@ -290,7 +297,8 @@ fn layout_entry(binding: u32, ty: wgpu::BufferBindingType) -> wgpu::BindGroupLay
 
 impl FusedPlan {
     /// Compile the kernel for `layout`; `bufs` = training x, targets (u32), batch indices,
-    /// params, Adam m, Adam v, divergence record (the step plan's buffers, shared with evaluation).
+    /// params, Adam m, Adam v, divergence record [2M] (its second half: the gradient norms)
+    /// (the step plan's buffers, shared with evaluation).
     pub fn new(
         ctx: &GpuContext,
         layout: &Layout,

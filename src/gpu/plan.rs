@@ -54,11 +54,13 @@ pub struct GpuBackend {
     steps: u64,
     in_flight: Arc<AtomicU32>,
     fused: Option<FusedPlan>,
-    /// Whether the gradient buffer holds the last step's gradients (a per-op step ran last; the
-    /// fused plan keeps its gradients private), and its value when the pending snapshot was
-    /// requested: the snapshot's `gnorm` is NaN otherwise.
+    /// Whether the gradient buffer holds the last step's gradients (a per-op step ran last);
+    /// otherwise the snapshot's gradient norms come from the fused plan's record.
     grads_fresh: bool,
-    snap_grads_fresh: bool,
+    /// The gradient-norm buffer and the divergence record (whose second half holds the fused
+    /// plan's gradient norms).
+    gnorm: Buffer,
+    bad: Buffer,
 }
 
 impl GpuBackend {
@@ -96,7 +98,9 @@ impl GpuBackend {
         // metric) and of the parameters (per evaluation).
         let gnorm = storage(&ctx, "grad norm", m * 4);
         let wnorm = storage(&ctx, "weight norm", m * 4);
-        let bad = init(&ctx, "divergence record", bytemuck::cast_slice(&vec![NO_BAD_STEP; m]));
+        // Divergence record [M], then the fused plan's gradient norms [M] (NaN: none yet).
+        let bad_init: Vec<u32> = [vec![NO_BAD_STEP; m], vec![f32::NAN.to_bits(); m]].concat();
+        let bad = init(&ctx, "divergence record", bytemuck::cast_slice(&bad_init));
         let x_tr = init(&ctx, "x train", bytemuck::cast_slice(&s.train.x));
         let t_tr = init(&ctx, "t train", bytemuck::cast_slice(&u32s(&s.train.y)));
         let x_te = init(&ctx, "x test", bytemuck::cast_slice(&s.test.x));
@@ -259,7 +263,8 @@ impl GpuBackend {
             in_flight: Arc::new(AtomicU32::new(0)),
             fused,
             grads_fresh: false,
-            snap_grads_fresh: false,
+            gnorm,
+            bad,
             ctx,
         })
     }
@@ -353,7 +358,11 @@ impl Backend for GpuBackend {
         if grid {
             self.encode(&mut enc, &self.grid_plan, 0, true);
         }
-        self.snap_grads_fresh = self.grads_fresh;
+        if !self.grads_fresh {
+            // Fused steps ran last (or none): their norms (NaN before any step).
+            let mb = (self.layout.models * 4) as u64;
+            enc.copy_buffer_to_buffer(&self.bad, mb, &self.gnorm, 0, mb);
+        }
         let n = if grid { self.eval_copies.len() } else { self.eval_copies.len() - 1 };
         let mut off = 0;
         for (src, bytes) in &self.eval_copies[..n] {
@@ -381,8 +390,7 @@ impl Backend for GpuBackend {
         let (bad, rest) = rest.split_at(m);
         let (wnorm, rest) = rest.split_at(m);
         let (gnorm, rest) = rest.split_at(m);
-        let gnorm = if self.snap_grads_fresh { gnorm.to_vec() } else { vec![f32::NAN; m] };
-        let wnorm = wnorm.to_vec();
+        let (wnorm, gnorm) = (wnorm.to_vec(), gnorm.to_vec());
         let bad = bad.iter().map(|v| Some(v.to_bits()).filter(|&s| s != NO_BAD_STEP).map(u64::from)).collect();
         let grid = grid.then(|| {
             let o = self.layout.outputs();
