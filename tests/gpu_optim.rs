@@ -214,6 +214,20 @@ fn runs_with_options_match_cpu() {
         run_case(TFP, 60, kind, std, opts(), cosine);
         run_case(XOR_CE_ADAM, 60, kind, std, opts(), cosine);
     }
+    // The options from URL keys (Session and setup read them from the experiment).
+    for url in [
+        "#v=1&opt=momentum&momentum=0.8&nesterov=1&clip=0.5&l1=0.001&gnoise=0.01&sched=cosine&warmup=10&steps=60",
+        "#v=1&layers=16,16&act=relu&loss=ce&opt=adamw&beta1=0.8&beta2=0.99&wd=0.01&lr=0.01&data=xor&bs=32&sched=step&decay_every=7",
+        "#v=1&opt=momentum&init=mup&base=2&alpha=0.5&sched=warmup&warmup=20",
+    ] {
+        let d = decode(url);
+        assert!(d.notices.is_empty(), "{url}: {:?}", d.notices);
+        assert!(d.experiment.opt != grokpad::experiment::Optimizer::Sgd, "{url}");
+        for kind in [PlanKind::PerOp, PlanKind::Auto] {
+            let e = decode(url).experiment;
+            run_case(url, 60, kind, InitSpec::from_experiment(&e), OptSpec::from_experiment(&e), LrSpec::from_experiment(&e));
+        }
+    }
     // μP multipliers (per-op plan only; Auto must not pick the fused plan).
     let mup = InitSpec { scheme: Scheme::Mup, alpha: 1.0, base: 4 };
     run_case(XOR_CE_ADAM, 40, PlanKind::Auto, mup, OptSpec::default(), LrSpec::default());

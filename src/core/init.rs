@@ -65,6 +65,22 @@ impl Default for InitSpec {
     }
 }
 
+impl InitSpec {
+    /// The scheme of an experiment (URL keys `init`, `alpha`, `base`).
+    pub fn from_experiment(e: &crate::experiment::Experiment) -> Self {
+        use crate::experiment::Init as I;
+        let scheme = match e.init {
+            I::Standard => Scheme::Standard,
+            I::Xavier => Scheme::Xavier,
+            I::He => Scheme::He,
+            I::Ntk => Scheme::Ntk,
+            I::Mup => Scheme::Mup,
+            I::Zero => Scheme::Zero,
+        };
+        InitSpec { scheme, alpha: e.alpha, base: e.base as usize }
+    }
+}
+
 /// The distribution of one layer's initial weights.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Dist {

@@ -48,7 +48,7 @@ impl Layout {
     }
 
     pub fn from_experiment(e: &Experiment, models: usize) -> Self {
-        Layout::new(&e.widths(), e.act.into(), e.loss, models)
+        Layout::new(&e.widths(), e.act_of(0).into(), e.loss, models)
     }
 
     pub fn inputs(&self) -> usize {

@@ -22,6 +22,8 @@ impl From<Activation> for Act {
             Activation::Tanh => Act::Tanh,
             Activation::Sigmoid => Act::Sigmoid,
             Activation::Linear => Act::Linear,
+            // Interim (schema commit): the model branch adds these activations.
+            Activation::Leaky | Activation::Gelu | Activation::Silu | Activation::Sin => Act::Relu,
         }
     }
 }

@@ -40,6 +40,20 @@ impl Default for LrSpec {
     }
 }
 
+impl LrSpec {
+    /// The schedule of an experiment (URL keys `sched`, `warmup`, `steps`, `decay_every`, `decay`).
+    pub fn from_experiment(e: &crate::experiment::Experiment) -> Self {
+        use crate::experiment::Schedule as S;
+        let kind = match e.sched {
+            S::Constant => Kind::Constant,
+            S::Warmup => Kind::Warmup,
+            S::Cosine => Kind::Cosine,
+            S::Step => Kind::Step,
+        };
+        LrSpec { kind, warmup: e.warmup, steps: e.steps, decay_every: e.decay_every, decay: e.decay }
+    }
+}
+
 /// Linear warmup factor of 0-based step t: (t+1)/warmup until the warmup is over, then 1.
 fn warm(t: u64, warmup: u64) -> f64 {
     if t < warmup {

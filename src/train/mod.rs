@@ -5,6 +5,7 @@
 pub mod cadence;
 pub mod history;
 pub mod lr;
+pub mod memo;
 pub mod schedule;
 
 use crate::core::data::{self, Data};
@@ -19,16 +20,17 @@ use schedule::BatchStream;
 /// Points kept per curve before decimation.
 pub const HISTORY_CAP: usize = 2000;
 
-/// Build the backend-independent setup of an experiment (data, layout, initial weights).
+/// Build the backend-independent setup of an experiment (data, layout, initial weights and
+/// learning-rate multipliers of its `init`, `alpha`, `base`).
 pub fn setup(e: &Experiment) -> (Data, Setup) {
-    setup_with(e, &InitSpec::default())
+    setup_with(e, &InitSpec::from_experiment(e))
 }
 
 /// `setup` with an initialization scheme (`core::init`): initial weights and per-parameter
 /// learning-rate multipliers from `init::plan`.
 pub fn setup_with(e: &Experiment, spec: &InitSpec) -> (Data, Setup) {
     let d = data::make(e);
-    let layout = Layout::from_experiment(e, 1);
+    let layout = Layout::from_experiment(e, e.seeds.max(1) as usize);
     let plan = init::plan(&layout, spec, Method::from(e.opt));
     let params = plan.params(&layout, e.seed);
     let lr_mask = plan.lr_mask(&layout);
@@ -60,10 +62,11 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session on `backend`, which must have been built from `setup(e)` at step `start`.
+    /// A session on `backend`, which must have been built from `setup(e)` at step `start`
+    /// (`e.seeds` models, seeds `seed`, `seed + 1`, …, all seeing the same batches).
     pub fn new(exp: Experiment, data: Data, backend: Box<dyn Backend>, start: u64) -> Self {
-        let batch = exp.batch();
-        Self::from_parts(exp, data, backend, batch, 1, start)
+        let (batch, models) = (exp.batch(), exp.seeds.max(1) as usize);
+        Self::from_parts(exp, data, backend, batch, models, start)
     }
 
     /// A session over `models` models with batch size `batch` (benchmarks and sweeps build their
@@ -78,8 +81,7 @@ impl Session {
     ) -> Self {
         let schedule = BatchStream::at_step(exp.seed, data.train.len(), batch, models, start);
         let (lr, l2, wd) = (exp.lr, exp.l2, exp.wd);
-        let opt = OptSpec { seed: exp.seed, ..OptSpec::default() };
-        let sched = lr::LrSpec::default();
+        let (opt, sched) = (OptSpec::from_experiment(&exp), lr::LrSpec::from_experiment(&exp));
         Session { exp, data, backend, schedule, history: History::new(HISTORY_CAP), last: None, lr, l2, wd, opt, sched }
     }
 

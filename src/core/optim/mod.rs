@@ -43,7 +43,8 @@ impl From<crate::experiment::Optimizer> for Method {
         use crate::experiment::Optimizer as O;
         match o {
             O::Sgd => Method::Sgd,
-            O::Adam => Method::Adam,
+            O::Momentum => Method::Momentum,
+            O::Adam | O::Adamw => Method::Adam,
         }
     }
 }
@@ -162,6 +163,21 @@ impl Default for OptSpec {
 }
 
 impl OptSpec {
+    /// The options of an experiment (URL keys `beta1`, `beta2`, `momentum`, `nesterov`, `l1`,
+    /// `clip`, `gnoise`, `seed`).
+    pub fn from_experiment(e: &crate::experiment::Experiment) -> Self {
+        OptSpec {
+            beta1: e.beta1,
+            beta2: e.beta2,
+            momentum: e.momentum,
+            nesterov: e.nesterov,
+            l1: e.l1,
+            clip: e.clip,
+            gnoise: e.gnoise,
+            seed: e.seed,
+        }
+    }
+
     /// The hyperparameters of step `t` (1-based) at learning rate `lr` (already scheduled).
     pub fn hyper(&self, lr: f32, l2: f32, wd: f32, t: u64) -> StepHyper {
         StepHyper::new(lr, l2, t)
