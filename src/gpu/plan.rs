@@ -4,6 +4,10 @@
 //! without blocking. The dispatch sequence is exactly `engine::cpu::CpuBackend::step`.
 //! Small models (`fused::supports`) instead train through `fused::FusedPlan`: one dispatch per
 //! submit runs all K steps; evaluation always uses the per-op eval plan on the same buffers.
+//! Steps with options the fused kernel lacks (`fused::supports_step`: L1, clipping, gradient
+//! noise) run through the per-op plan on the same buffers. Per-model norms (`shaders/norm.wgsl`):
+//! of the gradients before the update on clipping steps, and of the parameters and the last
+//! gradients per evaluation (`Snapshot::wnorm`, `gnorm`; after fused steps, the fused record).
 
 use super::builder::{dims_bytes, init, storage, Builder, Dispatch};
 use super::context::GpuContext;
