@@ -474,6 +474,7 @@ fn whole_network_grads_match_fd() {
             test: Split::classified(n.x[..2].to_vec(), vec![n.t[0] as u8]),
             params: n.params.clone(),
             moments: None,
+            lr_mask: vec![],
         };
         let mut cpu = CpuBackend::new(setup, 0);
         cpu.step(&StepHyper::new(1.0, 0.0, 1), &n.idx);

@@ -233,6 +233,7 @@ impl Workload {
             test: self.data.test.clone(),
             params,
             moments: None,
+            lr_mask: vec![],
         }
     }
 }

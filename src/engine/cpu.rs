@@ -5,8 +5,7 @@
 use super::{grid_points, reduce_stats, Backend, Setup, Snapshot, GRID_RES};
 use crate::core::mlp::Layout;
 use crate::core::ops::{dense_bwd_data, dense_bwd_weight, dense_fwd, gather, loss_head, HeadOut};
-use crate::core::optim::{adam, sgd, StepHyper};
-use crate::experiment::Optimizer;
+use crate::core::optim::{grad_norms, norms, update, Masks, Method, StepHyper};
 
 /// Scratch for one forward/backward pass at batch size B.
 struct Scratch {
@@ -26,6 +25,9 @@ pub struct CpuBackend {
     m1: Vec<f32>,
     m2: Vec<f32>,
     mask: Vec<f32>,
+    lr_mask: Vec<f32>,
+    /// Per-model raw gradient norms of the last step (NaN before the first).
+    gnorm: Vec<f32>,
     scratch: Scratch,
     steps: u64,
     /// First step per model after which a weight was non-finite (see `Snapshot::bad`).
@@ -54,6 +56,8 @@ impl CpuBackend {
             m1,
             m2,
             mask: l.decay_mask(),
+            lr_mask: s.lr_mask(),
+            gnorm: vec![f32::NAN; l.models],
             scratch,
             steps: start_step,
             bad: vec![None; l.models],
@@ -90,13 +94,10 @@ impl CpuBackend {
                 dense_bwd_data(&d, &hi[0], &self.s.params, &sc.acts[k - 1], act_prev, &mut lo[k - 1]);
             }
         }
-        match self.s.opt {
-            // Interim (schema commit): the optim branch adds momentum.
-            Optimizer::Sgd | Optimizer::Momentum => sgd(&mut self.s.params, &self.grads, &self.mask, h),
-            Optimizer::Adam | Optimizer::Adamw => {
-                adam(&mut self.s.params, &self.grads, &self.mask, &mut self.m1, &mut self.m2, h)
-            }
-        }
+        self.gnorm = grad_norms(&self.grads, self.s.layout.p);
+        let masks = Masks { decay: &self.mask, lr: &self.lr_mask };
+        let method = Method::from(self.s.opt);
+        update(method, &mut self.s.params, &self.grads, masks, &mut self.m1, &mut self.m2, &self.gnorm, h);
         self.steps += 1;
         let p = self.s.layout.p;
         for (mi, bad) in self.bad.iter_mut().enumerate() {
@@ -137,6 +138,8 @@ impl CpuBackend {
             test: self.eval(&self.s.test.x, &self.t_test),
             grid,
             bad: self.bad.clone(),
+            wnorm: norms(&self.s.params, l.p),
+            gnorm: self.gnorm.clone(),
         }
     }
 }

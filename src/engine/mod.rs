@@ -26,6 +26,20 @@ pub struct Setup {
     pub params: Vec<f32>,
     /// Adam moments to resume from (device loss, backend switch); zeros when `None`.
     pub moments: Option<(Vec<f32>, Vec<f32>)>,
+    /// Per-parameter learning-rate multipliers [P] (`core::init::InitPlan::lr_mask`, e.g. μP);
+    /// empty = all 1.
+    pub lr_mask: Vec<f32>,
+}
+
+impl Setup {
+    /// The learning-rate multipliers [P], all 1 when `lr_mask` is empty (or malformed).
+    pub fn lr_mask(&self) -> Vec<f32> {
+        if self.lr_mask.len() == self.layout.p {
+            self.lr_mask.clone()
+        } else {
+            vec![1.0; self.layout.p]
+        }
+    }
 }
 
 /// Loss and accuracy of one model on one split, in evaluation mode over the whole split.
@@ -47,6 +61,11 @@ pub struct Snapshot {
     /// Per model: the first step after which a weight was NaN or infinite (divergence), found
     /// where training runs (on the GPU by the optimizer kernel) and read back with the metrics.
     pub bad: Vec<Option<u64>>,
+    /// Per model: L2 norm of all parameters (weights and biases) now.
+    pub wnorm: Vec<f32>,
+    /// Per model: L2 norm of the raw minibatch gradient (before clipping, regularizers and noise)
+    /// of the last step; NaN before the first step.
+    pub gnorm: Vec<f32>,
 }
 
 /// Parameters, Adam first and second moments, each [M, P].
