@@ -4,6 +4,7 @@
 
 pub mod cadence;
 pub mod history;
+pub mod live;
 pub mod lr;
 pub mod memo;
 pub mod schedule;
@@ -48,6 +49,8 @@ pub fn setup_with(e: &Experiment, spec: &InitSpec) -> (Data, Setup) {
 }
 
 pub struct Session {
+    /// Live edits: (step, "key=value, …"), drawn on the curves.
+    pub markers: Vec<(u64, String)>,
     pub exp: Experiment,
     pub data: Data,
     pub backend: Box<dyn Backend>,
@@ -82,7 +85,20 @@ impl Session {
         let schedule = BatchStream::at_step(exp.seed, data.train.len(), batch, models, start);
         let (lr, l2, wd) = (exp.lr, exp.l2, exp.wd);
         let (opt, sched) = (OptSpec::from_experiment(&exp), lr::LrSpec::from_experiment(&exp));
-        Session { exp, data, backend, schedule, history: History::new(HISTORY_CAP), last: None, lr, l2, wd, opt, sched }
+        Session {
+            exp,
+            data,
+            backend,
+            schedule,
+            history: History::new(HISTORY_CAP),
+            last: None,
+            lr,
+            l2,
+            wd,
+            opt,
+            sched,
+            markers: Vec::new(),
+        }
     }
 
     /// Set the optimizer options and the learning-rate schedule (from the next queued step).
@@ -100,6 +116,45 @@ impl Session {
     pub fn set_live(&mut self, lr: f32, l2: f32, wd: f32) {
         (self.lr, self.l2, self.wd) = (lr, l2, wd);
         (self.exp.lr, self.exp.l2, self.exp.wd) = (lr, l2, wd);
+    }
+
+    /// Apply an edit whose training keys are all live (`live::classify` said `Live` or `View`):
+    /// the per-step options follow `e` from the next queued step, and a marker at the current
+    /// step records what changed. Returns the marker text ("" for view-only edits).
+    pub fn apply_live(&mut self, e: &Experiment) -> String {
+        let keys = live::changed_keys(&self.exp, e);
+        let live: Vec<&str> = keys.into_iter().filter(|k| live::LIVE.contains(k)).collect();
+        let view = (e.show_test, e.discretize, e.logx, e.hide.clone());
+        (self.exp.show_test, self.exp.discretize, self.exp.logx, self.exp.hide) = view;
+        if live.is_empty() {
+            return String::new();
+        }
+        let text = live::marker(e, &live);
+        let mut next = self.exp.clone();
+        for k in &live {
+            match *k {
+                "lr" => next.lr = e.lr,
+                "sched" => next.sched = e.sched,
+                "warmup" => next.warmup = e.warmup,
+                "decay_every" => next.decay_every = e.decay_every,
+                "decay" => next.decay = e.decay,
+                "momentum" => next.momentum = e.momentum,
+                "nesterov" => next.nesterov = e.nesterov,
+                "beta1" => next.beta1 = e.beta1,
+                "beta2" => next.beta2 = e.beta2,
+                "clip" => next.clip = e.clip,
+                "l1" => next.l1 = e.l1,
+                "l2" => next.l2 = e.l2,
+                "wd" => next.wd = e.wd,
+                "gnoise" => next.gnoise = e.gnoise,
+                _ => next.steps = e.steps,
+            }
+        }
+        self.set_live(next.lr, next.l2, next.wd);
+        self.set_optim(OptSpec::from_experiment(&next), lr::LrSpec::from_experiment(&next));
+        self.exp = next;
+        self.markers.push((self.backend.steps(), text.clone()));
+        text
     }
 
     /// Queue `k` steps.
