@@ -45,6 +45,10 @@ pub struct Runner {
     /// Step of the weights readback in flight.
     sync_pending: Option<u64>,
     sync_t: f64,
+    /// A parameter export was asked for: the next readback is also handed to `exported`.
+    pub want_params: bool,
+    /// Parameters read back for an export, with their step.
+    pub exported: Option<(ParamState, u64)>,
 }
 
 pub fn now_ms() -> f64 {
@@ -68,6 +72,8 @@ impl Default for Runner {
             synced: None,
             sync_pending: None,
             sync_t: 0.0,
+            want_params: false,
+            exported: None,
         }
     }
 }
@@ -170,14 +176,20 @@ impl Runner {
             self.cadence.requested(t, step);
         }
         // GPU: keep a copy of the weights about every second, to resume on the CPU if the
-        // device is lost.
-        if self.info.as_ref().is_some_and(|i| i.kind != "cpu") {
+        // device is lost. Any backend: read them when an export asks.
+        let gpu = self.info.as_ref().is_some_and(|i| i.kind != "cpu");
+        if gpu || self.want_params || self.sync_pending.is_some() {
             if let Some(step) = self.sync_pending {
                 if let Some(Ok(state)) = s.backend.poll_params() {
-                    self.synced = Some((state, step));
+                    if std::mem::take(&mut self.want_params) {
+                        self.exported = Some((state.clone(), step));
+                    }
+                    if gpu {
+                        self.synced = Some((state, step));
+                    }
                     self.sync_pending = None;
                 }
-            } else if t - self.sync_t >= SYNC_MS {
+            } else if self.want_params || t - self.sync_t >= SYNC_MS {
                 let step = s.backend.steps();
                 if s.backend.request_params() {
                     self.sync_pending = Some(step);
