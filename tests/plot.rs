@@ -4,7 +4,9 @@
 //! Note: without a plotters font feature, native `BitMapBackend` panics on text, so curves are
 //! rendered to bitmaps only with `draw_text: false`; SVG writes `<text>` elements itself.
 
-use grokpad::plot::boundary::{cell_color, class_color, draw_boundary, draw_boundary_with, value_color, BoundaryOpts, EXTRA_CLASSES};
+use grokpad::plot::boundary::{
+    cell_color, class_color, draw_boundary, draw_boundary_with, value_color, BoundaryOpts, EXTRA_CLASSES,
+};
 use grokpad::plot::curves::{draw_curves, CurveOpts};
 use grokpad::plot::fit::{draw_fit_1d, to_pixel, y_range, DATA_COLOR, FIT_COLOR};
 use grokpad::plot::{GridValues, PlotPoint, Series};

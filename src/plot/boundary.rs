@@ -151,7 +151,15 @@ pub fn draw_boundary_with<DB: DrawingBackend>(
 
     match grid {
         Some(g) if g.res > 0 && opts.discretize => {
-            let sign = |v: f32| if v.is_nan() { v } else if v >= 0.0 { 1.0 } else { -1.0 };
+            let sign = |v: f32| {
+                if v.is_nan() {
+                    v
+                } else if v >= 0.0 {
+                    1.0
+                } else {
+                    -1.0
+                }
+            };
             let d = GridValues { res: g.res, values: g.values.iter().map(|&v| sign(v)).collect() };
             draw_cells(area, &d, left, top, side)?
         }

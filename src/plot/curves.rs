@@ -92,10 +92,8 @@ pub fn draw_curves<DB: DrawingBackend>(
     area.fill(&WHITE).map_err(|e| e.to_string())?;
     let finite = |x: f64, y: f64| x.abs() <= MAX_ABS && y.abs() <= MAX_ABS;
     let fx = |x: f64| if opts.log_x { x.max(1.0) } else { x };
-    let mut data: Vec<Vec<(f64, f64)>> = series
-        .iter()
-        .map(|s| s.points.iter().filter(|p| finite(p.0, p.1)).map(|p| (fx(p.0), p.1)).collect())
-        .collect();
+    let mut data: Vec<Vec<(f64, f64)>> =
+        series.iter().map(|s| s.points.iter().filter(|p| finite(p.0, p.1)).map(|p| (fx(p.0), p.1)).collect()).collect();
     let mut bands: Vec<Vec<(f64, f64, f64)>> = series
         .iter()
         .map(|s| s.band.iter().filter(|b| finite(b.0, b.1) && finite(b.0, b.2)).map(|b| (fx(b.0), b.1, b.2)).collect())
@@ -255,4 +253,3 @@ fn legend_corner(runs: &[Vec<Vec<(f64, f64)>>], log: bool) -> SeriesLabelPositio
     let best = corners.into_iter().min_by_key(|c| count(c.1, c.2));
     best.map_or(SeriesLabelPosition::UpperRight, |c| c.0)
 }
-
