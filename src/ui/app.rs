@@ -6,6 +6,7 @@
 use super::controls::{DataPanel, FeaturesPanel, ViewPanel};
 use super::draw::{self, CHARTS};
 use super::network::{NetworkPanel, TrainingPanel};
+use super::neurons::Neurons;
 use super::output::{BoundaryLegend, ExportButtons};
 use super::runner::{BackendInfo, Runner};
 use crate::experiment::{url, BackendChoice, Experiment};
@@ -174,6 +175,11 @@ fn tick(rc: Shared, ui: Ui) {
         }
         None => {}
     }
+    let latest = rc.borrow_mut().latest.take();
+    if let Some((state, _)) = latest {
+        let maps = rc.borrow().layout.as_ref().map(|l| super::neurons::maps(l, &state.0)).unwrap_or_default();
+        super::neurons::draw(&maps);
+    }
     let exported = rc.borrow_mut().exported.take();
     if let Some((state, step)) = exported {
         let e = ui.exp.get_untracked();
@@ -221,6 +227,10 @@ pub fn App() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
+        let on = exp.with(|e| super::neurons::unsupported(e).is_none() && !super::widgets::is_hidden(e, "neurons"));
+        runner.get_value().borrow_mut().thumbs = on;
+    });
+    Effect::new(move |_| {
         let r = ui.running.get();
         runner.get_value().borrow_mut().running = r;
     });
@@ -237,35 +247,7 @@ pub fn App() -> impl IntoView {
         }
     };
     let reset_now = move || rebuild(&runner.get_value(), ui, exp.get_untracked());
-    // Keyboard: space play/pause, → one step, r reset; not while typing in a field.
-    let _ = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.repeat() {
-            return;
-        }
-        let target = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
-        let tag = target.as_ref().map(|t| t.tag_name()).unwrap_or_default();
-        if matches!(tag.as_str(), "INPUT" | "SELECT" | "TEXTAREA")
-            || target.as_ref().is_some_and(|t| t.is_content_editable())
-        {
-            return;
-        }
-        match ev.key().as_str() {
-            " " => {
-                ev.prevent_default();
-                // A focused button would also be clicked by the space's keyup.
-                if let Some(t) = target.filter(|_| tag == "BUTTON") {
-                    let _ = t.blur();
-                }
-                toggle();
-            }
-            "ArrowRight" => {
-                ev.prevent_default();
-                step_once();
-            }
-            "r" | "R" => reset_now(),
-            _ => {}
-        }
-    });
+    super::keys::install(toggle, step_once, reset_now);
 
     let copied = RwSignal::new(false);
     let copy = move |_| {
@@ -397,6 +379,7 @@ pub fn App() -> impl IntoView {
                         <BoundaryLegend exp=exp />
                         <ExportButtons id="boundary" runner=runner exp=exp />
                         <ViewPanel exp=exp />
+                        <Neurons exp=exp />
                     </div>
                     <div class="charts">
                         {chart("loss-chart")}
