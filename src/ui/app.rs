@@ -227,7 +227,7 @@ pub fn App() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        let on = exp.with(|e| super::neurons::unsupported(e).is_none() && !super::widgets::is_hidden(e, "neurons"));
+        let on = exp.with(|e| super::neurons::unsupported(e).is_none());
         runner.get_value().borrow_mut().thumbs = on;
     });
     Effect::new(move |_| {

@@ -116,7 +116,7 @@ pub fn NetworkPanel(exp: RwSignal<Experiment>) -> impl IntoView {
             <div class="grid2">
                 {number(key(exp, "w0", "ω₀ (sin) ").when(has_sin), |e| e.w0, |e, v| e.w0 = v, limits::W0.0, limits::W0.1)}
                 {checkbox(key(exp, "resid", " Residual"), |e| e.resid, |e, v| e.resid = v)}
-                {number(key(exp, "hourglass", "Hourglass width "), |e| e.hourglass, |e, v| e.hourglass = v, limits::HOURGLASS.0, limits::HOURGLASS.1)}
+                {number(key(exp, "hourglass", "Hourglass (0 = off) "), |e| e.hourglass, |e, v| e.hourglass = v, limits::HOURGLASS.0, limits::HOURGLASS.1)}
                 {select(key(exp, "init", "Init "), INIT, |e| e.init, |e, v| e.init = v)}
                 {number(key(exp, "alpha", "Init scale α "), |e| e.alpha, |e, v| e.alpha = v, limits::ALPHA.0, limits::ALPHA.1)}
                 {number(key(exp, "base", "μP base width ").when(|e| e.init == Init::Mup), |e| e.base, |e, v| e.base = v, limits::BASE.0, limits::BASE.1)}
@@ -149,7 +149,7 @@ pub fn TrainingPanel(exp: RwSignal<Experiment>) -> impl IntoView {
                 {number(key(exp, "decay_every", "Decay every ").when(|e| e.sched == Schedule::Step), |e| e.decay_every, |e, v| e.decay_every = v, limits::DECAY_EVERY.0, limits::DECAY_EVERY.1)}
                 {number(key(exp, "decay", "Decay factor ").when(|e| e.sched == Schedule::Step), |e| e.decay, |e, v| e.decay = v, limits::DECAY.0, limits::DECAY.1)}
                 {number(key(exp, "bs", "Batch size "), |e| e.bs, |e, v| e.bs = v, limits::BS.0, limits::BS.1)}
-                {number(key(exp, "clip", "Clip grad norm "), |e| e.clip, |e, v| e.clip = v, limits::CLIP.0, limits::CLIP.1)}
+                {number(key(exp, "clip", "Clip grad norm (0 = off) "), |e| e.clip, |e, v| e.clip = v, limits::CLIP.0, limits::CLIP.1)}
                 {number(key(exp, "l1", "L1 "), |e| e.l1, |e, v| e.l1 = v, limits::L1.0, limits::L1.1)}
                 {choice(key(exp, "l2", "L2 "), REGS, |e| short(e.l2), |e, v| if let Some(x) = fnum(v, limits::L2) { e.l2 = x })}
                 {choice(key(exp, "wd", "Weight decay "), REGS, |e| short(e.wd), |e, v| if let Some(x) = fnum(v, limits::WD) { e.wd = x })}

@@ -145,14 +145,15 @@ try {
   // not apply (momentum for SGD) appear when they do.
   await p2.evaluate(() => { location.hash = '#v=1&hide=lr,data,layers'; });
   await p2.waitForFunction(() => !document.querySelector('#lr') && !document.querySelector('#data') && !document.querySelector('#layers')
-    && !!document.querySelector('#bs') && !!document.querySelector('#act'), null, { timeout: 10000 })
+    && !!document.querySelector('#bs') && !!document.querySelector('#opt') && !!document.querySelector('#noise'), null, { timeout: 10000 })
     .then(() => check(true, 'hide= removes exactly the named controls'), () => check(false, 'hide= removes exactly the named controls'));
   await p2.evaluate(() => { location.hash = '#v=1&opt=momentum'; });
   await p2.waitForFunction(() => !!document.querySelector('#momentum') && !!document.querySelector('#lr') && !document.querySelector('#beta1'), null, { timeout: 10000 })
     .then(() => check(true, 'optimizer-specific controls follow opt'), () => check(false, 'optimizer-specific controls follow opt'));
   // Keyboard: space plays and pauses, → trains one step, r resets (focus on the page, not a field).
   await p2.evaluate(() => { location.hash = '#v=1'; });
-  await p2.waitForFunction(() => document.querySelector('#status').dataset.step === '0', null, { timeout: 20000 }).catch(() => {});
+  await p2.waitForFunction(() => !document.querySelector('#momentum') && document.querySelector('#status').dataset.step === '0', null, { timeout: 20000 }).catch(() => {});
+  await p2.waitForTimeout(1000); // the rebuilt session is installed
   await p2.click('h1');
   await p2.keyboard.press('ArrowRight');
   await p2.waitForFunction(() => document.querySelector('#status').dataset.step === '1', null, { timeout: 10000 })
