@@ -4,6 +4,7 @@
 
 pub mod cadence;
 pub mod history;
+pub mod memo;
 pub mod schedule;
 
 use crate::core::data::{self, Data};
@@ -20,7 +21,7 @@ pub const HISTORY_CAP: usize = 2000;
 /// Build the backend-independent setup of an experiment (data, layout, initial weights).
 pub fn setup(e: &Experiment) -> (Data, Setup) {
     let d = data::make(e);
-    let layout = Layout::from_experiment(e, 1);
+    let layout = Layout::from_experiment(e, e.seeds.max(1) as usize);
     let params = layout.init(e.seed);
     let s = Setup {
         layout,
@@ -47,10 +48,11 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session on `backend`, which must have been built from `setup(e)` at step `start`.
+    /// A session on `backend`, which must have been built from `setup(e)` at step `start`
+    /// (`e.seeds` models, seeds `seed`, `seed + 1`, …, all seeing the same batches).
     pub fn new(exp: Experiment, data: Data, backend: Box<dyn Backend>, start: u64) -> Self {
-        let batch = exp.batch();
-        Self::from_parts(exp, data, backend, batch, 1, start)
+        let (batch, models) = (exp.batch(), exp.seeds.max(1) as usize);
+        Self::from_parts(exp, data, backend, batch, models, start)
     }
 
     /// A session over `models` models with batch size `batch` (benchmarks and sweeps build their
