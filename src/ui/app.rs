@@ -8,6 +8,7 @@ use super::draw::{self, CHARTS};
 use super::network::{NetworkPanel, TrainingPanel};
 use super::neurons::Neurons;
 use super::output::{BoundaryLegend, ExportButtons};
+use super::presets::PresetsPanel;
 use super::runner::{BackendInfo, Runner};
 use crate::experiment::{url, BackendChoice, Experiment};
 use leptos::prelude::*;
@@ -397,6 +398,7 @@ pub fn App() -> impl IntoView {
                 </div>
             </section>
         </main>
+        <PresetsPanel exp=exp notices=notices />
         <footer>
             "Datasets and colours after TensorFlow Playground (Smilkov & Carter). The whole experiment is in the URL: copy it to share or to run it headless with "
             <code>"grokpad run --url"</code>"."

@@ -9,6 +9,7 @@ pub mod keys;
 pub mod network;
 pub mod neurons;
 pub mod output;
+pub mod presets;
 pub mod runner;
 pub mod widgets;
 
