@@ -9,6 +9,7 @@ use grokpad::plot::boundary::{
 };
 use grokpad::plot::curves::{draw_curves, CurveOpts};
 use grokpad::plot::fit::{draw_fit_1d, to_pixel, y_range, DATA_COLOR, FIT_COLOR};
+use grokpad::plot::scale::fmt_num;
 use grokpad::plot::{GridValues, PlotPoint, Series};
 use plotters::prelude::*;
 
@@ -389,4 +390,16 @@ fn dashed_series_and_bands() {
     let poly = with_band.lines().find(|l| l.starts_with("<polygon")).expect("band polygon");
     assert!(poly.contains("#0877BD") || poly.contains("#0877bd"), "band in the series colour: {poly}");
     assert!(poly.contains("opacity=\"0.2"), "band is translucent: {poly}");
+}
+
+#[test]
+fn tick_labels_are_compact() {
+    assert_eq!(fmt_num(0.0), "0");
+    assert_eq!(fmt_num(5000.0), "5000");
+    assert_eq!(fmt_num(150_000.0), "150k");
+    assert_eq!(fmt_num(12_500.0), "12.5k");
+    assert_eq!(fmt_num(2_500_000.0), "2.5M");
+    assert_eq!(fmt_num(0.25), "0.25");
+    assert_eq!(fmt_num(1e-5), "1e-5");
+    assert_eq!(fmt_num(3e12), "3e12");
 }

@@ -93,17 +93,22 @@ pub fn clip_runs(pts: &[(f64, f64)], (lo, hi): (f64, f64), log: bool) -> Vec<Vec
     runs
 }
 
-/// Compact tick label: integers plainly, small or large magnitudes in exponent form.
+/// Compact tick label: integers plainly (with a k or M suffix from 10 000 on, so step ticks do
+/// not run into each other), small or large magnitudes in exponent form.
 pub fn fmt_num(v: f64) -> String {
     let a = v.abs();
+    let trim = |s: String| if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
     if a == 0.0 {
         "0".into()
-    } else if !(1e-3..1e6).contains(&a) {
+    } else if (1e4..1e6).contains(&a) {
+        format!("{}k", trim(format!("{:.1}", v / 1e3)))
+    } else if (1e6..1e9).contains(&a) {
+        format!("{}M", trim(format!("{:.2}", v / 1e6)))
+    } else if !(1e-3..1e9).contains(&a) {
         format!("{v:.1e}").replace(".0e", "e")
     } else if (v - v.round()).abs() < 1e-9 * a.max(1.0) {
         format!("{}", v.round() as i64)
     } else {
-        let s = format!("{v:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        trim(format!("{v:.4}"))
     }
 }

@@ -386,7 +386,15 @@ pub fn App() -> impl IntoView {
                         {chart("loss-chart")}
                         <Show when=move || !regression()>{chart("acc-chart")}</Show>
                         {chart("gap-chart")}
-                        <div id="hover" class="hover">{move || { let h = hover.get(); if h.is_empty() { "Hover over a chart to read its values.".to_string() } else { h } }}</div>
+                        <div id="hover" class="hover">{move || {
+                            let h = hover.get();
+                            let seeds = exp.with(|e| e.seeds);
+                            match (h.is_empty(), seeds > 1) {
+                                (false, _) => h,
+                                (true, true) => format!("Lines: mean of the {seeds} seeds; shaded: min–max. Hover to read model 0's values."),
+                                (true, false) => "Hover over a chart to read its values.".to_string(),
+                            }
+                        }}</div>
                         <div class="row exports">
                             <button id="pin" title="Keep this run's curves and overlay them (dashed) on the next runs"
                                 on:click=pin>{move || if pinned.get() { "Unpin run" } else { "📌 Pin run" }}</button>

@@ -120,13 +120,12 @@ pub fn chart_series(chart: Chart, rows: &[Row], logx: bool) -> (Vec<Series>, Cur
         bands.iter().map(|b| (b.step as f64, b.v[k].1 as f64, b.v[k].2 as f64)).collect()
     };
     let gap = |rows: &[Row]| rows.iter().map(|r| (r.step as f64, (r.test_loss - r.train_loss) as f64)).collect();
-    let what = if seeds { " (mean, band: min–max)" } else { "" };
     let mut s = match chart {
         Chart::Loss | Chart::Acc => {
             let (k, name) = if chart == Chart::Loss { (0, "loss") } else { (2, "accuracy") };
             vec![
                 Series {
-                    label: format!("train {name}{what}"),
+                    label: format!("train {name}"),
                     color: TRAIN,
                     points: pts(k),
                     band: band(k),
