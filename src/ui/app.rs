@@ -267,20 +267,8 @@ pub fn App() -> impl IntoView {
         let rc = runner.get_value();
         let r = rc.borrow();
         let Some(rows) = r.session.as_ref().map(|s| s.rows()) else { return };
-        let near = rows.iter().min_by(|a, b| (a.step as f64 - at).abs().total_cmp(&(b.step as f64 - at).abs()));
-        if let Some(r) = near {
-            let acc = if exp.with_untracked(|e| e.is_regression()) {
-                String::new()
-            } else {
-                format!(" · accuracy train {:.3} test {:.3}", r.train_acc, r.test_acc)
-            };
-            hover.set(format!(
-                "step {}: loss train {:.4} test {:.4} (gap {:+.4}){acc}",
-                r.step,
-                r.train_loss,
-                r.test_loss,
-                r.test_loss - r.train_loss
-            ));
+        if let Some(t) = draw::hover_text(&rows, at, exp.with_untracked(|e| e.is_regression())) {
+            hover.set(t);
         }
     };
     let pinned = RwSignal::new(false);
@@ -299,15 +287,7 @@ pub fn App() -> impl IntoView {
         let rc = runner.get_value();
         let rows = rc.borrow().session.as_ref().map(|s| s.rows()).unwrap_or_default();
         let e = exp.get_untracked();
-        let r = if json {
-            super::export::download_text(
-                "grokpad-curves.json",
-                "application/json",
-                &super::export::curves_json(&e, &rows),
-            )
-        } else {
-            super::export::download_text("grokpad-curves.csv", "text/csv", &super::export::curves_csv(&rows))
-        };
+        let r = super::export::curves(&e, &rows, json);
         if let Err(err) = r {
             ui.error.set(Some(format!("export failed: {err}")));
         }

@@ -208,6 +208,19 @@ pub fn step_at(id: &str, px: i32) -> Option<f64> {
     AXES.with(|a| a.borrow().iter().find(|(k, _)| k == id).map(|(_, ax)| ax.value_at(px)))
 }
 
+/// The read-out of the recorded row nearest step `at`.
+pub fn hover_text(rows: &[Row], at: f64, regression: bool) -> Option<String> {
+    let d = |r: &&Row| (r.step as f64 - at).abs();
+    let r = rows.iter().min_by(|a, b| d(a).total_cmp(&d(b)))?;
+    let acc = if regression {
+        String::new()
+    } else {
+        format!(" · accuracy train {:.3} test {:.3}", r.train_acc, r.test_acc)
+    };
+    let gap = r.test_loss - r.train_loss;
+    Some(format!("step {}: loss train {:.4} test {:.4} (gap {gap:+.4}){acc}", r.step, r.train_loss, r.test_loss))
+}
+
 /// Boundary (classification, 2-D regression) or fitted curve (1-D regression) on any backend.
 pub fn boundary_on<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

@@ -46,6 +46,15 @@ pub fn download_png(id: &str, name: &str) -> Result<(), String> {
     canvas.to_blob(cb.unchecked_ref()).map_err(|e| format!("{e:?}"))
 }
 
+/// Download the curves as JSON (`json`) or CSV.
+pub fn curves(e: &Experiment, rows: &[Row], json: bool) -> Result<(), String> {
+    if json {
+        download_text("grokpad-curves.json", "application/json", &curves_json(e, rows))
+    } else {
+        download_text("grokpad-curves.csv", "text/csv", &curves_csv(rows))
+    }
+}
+
 /// The curves as CSV: one row per recorded step.
 pub fn curves_csv(rows: &[Row]) -> String {
     let mut s = String::from("step,train_loss,test_loss,train_acc,test_acc\n");
