@@ -386,7 +386,7 @@ pub fn App() -> impl IntoView {
                         }}</div>
                         <div class="row exports">
                             <button id="pin" title="Keep this run's curves and overlay them (dashed) on the next runs"
-                                on:click=pin>{move || if pinned.get() { "Unpin run" } else { "📌 Pin run" }}</button>
+                                on:click=pin>{move || if pinned.get() { "Unpin run" } else { "Pin run" }}</button>
                             <button id="export-csv" title="Curves as CSV" on:click=move |_| export_curves(false)>"Curves CSV"</button>
                             <button id="export-json" title="Curves as JSON" on:click=move |_| export_curves(true)>"Curves JSON"</button>
                             <button id="export-model" title="Experiment and trained parameters as JSON" on:click=export_model>"Model JSON"</button>

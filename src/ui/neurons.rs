@@ -26,7 +26,7 @@ pub const MAX_PARAMS: usize = 100_000;
 /// Why thumbnails cannot be drawn for `e`, if so.
 pub fn unsupported(e: &Experiment) -> Option<&'static str> {
     if e.data == Dataset::Xorclusters || e.data.is_1d() || e.rff > 0 || e.features != [Feature::X, Feature::Y] {
-        Some("Neuron pictures are drawn when the inputs are exactly x and y.")
+        Some("Neuron pictures need the two inputs x and y (no other features, Fourier features or 1-D data).")
     } else if e.layers.is_empty() {
         Some("No hidden layer.")
     } else {

@@ -13,6 +13,9 @@ pub fn PresetsPanel(exp: RwSignal<Experiment>, notices: RwSignal<Vec<String>>) -
         let d = url::decode(hash);
         notices.set(d.notices.iter().map(|n| n.to_string()).collect());
         exp.set(d.experiment);
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
     };
     view! {
         <section class="panel presets" id="presets-panel">
