@@ -151,6 +151,7 @@ try {
   await p2.waitForFunction(() => !!document.querySelector('#momentum') && !!document.querySelector('#lr') && !document.querySelector('#beta1'), null, { timeout: 10000 })
     .then(() => check(true, 'optimizer-specific controls follow opt'), () => check(false, 'optimizer-specific controls follow opt'));
   // Keyboard: space plays and pauses, → trains one step, r resets (focus on the page, not a field).
+  if (/Pause/.test(await p2.textContent('#play'))) await p2.click('#play');
   await p2.evaluate(() => { location.hash = '#v=1'; });
   await p2.waitForFunction(() => !document.querySelector('#momentum') && document.querySelector('#status').dataset.step === '0', null, { timeout: 20000 }).catch(() => {});
   await p2.waitForTimeout(1000); // the rebuilt session is installed
