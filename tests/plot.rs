@@ -4,8 +4,12 @@
 //! Note: without a plotters font feature, native `BitMapBackend` panics on text, so curves are
 //! rendered to bitmaps only with `draw_text: false`; SVG writes `<text>` elements itself.
 
-use grokpad::plot::boundary::{cell_color, draw_boundary, value_color};
+use grokpad::plot::boundary::{
+    cell_color, class_color, draw_boundary, draw_boundary_with, value_color, BoundaryOpts, EXTRA_CLASSES,
+};
 use grokpad::plot::curves::{draw_curves, CurveOpts};
+use grokpad::plot::fit::{draw_fit_1d, to_pixel, y_range, DATA_COLOR, FIT_COLOR};
+use grokpad::plot::scale::fmt_num;
 use grokpad::plot::{GridValues, PlotPoint, Series};
 use plotters::prelude::*;
 
@@ -35,7 +39,7 @@ fn split_grid(res: usize) -> GridValues {
 }
 
 fn pt(x: f32, y: f32, class: u8, test: bool) -> PlotPoint {
-    PlotPoint { x, y, class, test }
+    PlotPoint { x, y, class, test, value: None }
 }
 
 #[test]
@@ -133,7 +137,7 @@ fn boundary_without_grid_and_odd_inputs() {
 }
 
 fn series(label: &str, color: (u8, u8, u8), points: Vec<(f64, f64)>) -> Series {
-    Series { label: label.into(), color, points }
+    Series { label: label.into(), color, points, ..Default::default() }
 }
 
 fn opts(log_y: bool) -> CurveOpts {
@@ -144,6 +148,7 @@ fn opts(log_y: bool) -> CurveOpts {
         log_y,
         y_range: None,
         draw_text: true,
+        ..Default::default()
     }
 }
 
@@ -268,4 +273,133 @@ fn curves_clip_to_fixed_y_range() {
     let ys: Vec<i32> = runs[..3].iter().flat_map(|l| coords(l)).map(|p| p.1).collect();
     assert!(ys.iter().all(|y| (top..=bottom).contains(y)), "{ys:?} outside {top}..={bottom}");
     assert!(ys.iter().any(|y| (y - top).abs() <= 1) && ys.iter().any(|y| (y - bottom).abs() <= 1));
+}
+
+/// Render with options (discretize, multi-class, regression values).
+fn render_with(w: u32, h: u32, grid: Option<&GridValues>, points: &[PlotPoint], o: BoundaryOpts) -> Vec<u8> {
+    let mut buf = vec![0u8; (w * h * 3) as usize];
+    {
+        let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw_boundary_with(&area, grid, points, &o).unwrap();
+        area.present().unwrap();
+    }
+    buf
+}
+
+#[test]
+fn discretize_shows_only_two_shades() {
+    let (w, h) = (120, 120);
+    // Weak scores: left half −0.1, right half +0.2.
+    let values = (0..16 * 16).map(|i| if i % 16 < 8 { -0.1 } else { 0.2 }).collect();
+    let grid = GridValues { res: 16, values };
+    let soft = render_with(w, h, Some(&grid), &[], BoundaryOpts { show_test: true, discretize: false });
+    assert_eq!(pixel(&soft, w, 10, 60), cell_color(-0.1));
+    assert_ne!(pixel(&soft, w, 10, 60), cell_color(-1.0));
+    let hard = render_with(w, h, Some(&grid), &[], BoundaryOpts { show_test: true, discretize: true });
+    assert_eq!(pixel(&hard, w, 10, 60), cell_color(-1.0));
+    assert_eq!(pixel(&hard, w, 110, 60), cell_color(1.0));
+}
+
+#[test]
+fn multi_class_and_value_colours() {
+    // Five distinct class colours, TFP's first two.
+    let cols: Vec<_> = (0..5u8).map(class_color).collect();
+    assert_eq!((cols[0], cols[1]), (ORANGE, BLUE));
+    assert_eq!(&cols[2..], &EXTRA_CLASSES);
+    for i in 0..5 {
+        for j in 0..i {
+            assert_ne!(cols[i], cols[j]);
+        }
+    }
+    let (w, h) = (240, 240);
+    let points = [
+        pt(-3.0, 3.0, 2, false),
+        pt(3.0, -3.0, 4, false),
+        PlotPoint { x: 3.0, y: 3.0, value: Some(-0.5), ..Default::default() },
+    ];
+    let buf = render_with(w, h, None, &points, BoundaryOpts { show_test: true, discretize: false });
+    assert_eq!(pixel(&buf, w, 60, 60), EXTRA_CLASSES[0], "class 2 is green");
+    assert_eq!(pixel(&buf, w, 180, 180), EXTRA_CLASSES[2], "class 4 is red");
+    assert_eq!(pixel(&buf, w, 180, 60), value_color(-0.5), "regression point coloured by value");
+}
+
+#[test]
+fn fit_1d_draws_curve_and_points() {
+    let (w, h) = (200, 100);
+    let points = [(-3.0f32, 1.0f32, false), (3.0, -1.0, true)];
+    let curve: Vec<(f32, f32)> = (0..=60).map(|i| (-6.0 + i as f32 * 0.2, 0.5)).collect();
+    let yr = y_range(&points, &curve);
+    assert!(yr.0 < -1.0 && yr.1 > 1.0, "range {yr:?} holds the data");
+    let mut buf = vec![0u8; (w * h * 3) as usize];
+    {
+        let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw_fit_1d(&area, &points, &curve, false).unwrap();
+        area.present().unwrap();
+    }
+    // The flat prediction 0.5 is an orange line across the plot.
+    let (x, y) = to_pixel(w, h, yr, 1.0, 0.5);
+    assert_eq!(pixel(&buf, w, x as u32, y as u32), FIT_COLOR);
+    // The train point is blue-ish (drawn translucent), the hidden test point is not drawn.
+    let (px, py) = to_pixel(w, h, yr, -3.0, 1.0);
+    let c = pixel(&buf, w, px as u32, py as u32);
+    assert!(c.2 > c.0 && c != (255, 255, 255), "train point {c:?}, data colour {DATA_COLOR:?}");
+    let (qx, qy) = to_pixel(w, h, yr, 3.0, -1.0);
+    assert_eq!(pixel(&buf, w, qx as u32, qy as u32), (255, 255, 255), "test point hidden");
+    // Empty input: still a valid picture.
+    assert_eq!(y_range(&[], &[]), (-1.0, 1.0));
+}
+
+#[test]
+fn log_x_axis_maps_pixels_back_to_steps() {
+    let s = vec![series("loss", ORANGE, (0..200).map(|i| (i as f64 * 50.0, 1.0 / (1.0 + i as f64))).collect())];
+    let mut out = String::new();
+    let ax = {
+        let area = SVGBackend::with_string(&mut out, (480, 320)).into_drawing_area();
+        let o = CurveOpts { log_x: true, ..opts(true) };
+        let ax = draw_curves(&area, &s, &o).unwrap();
+        area.present().unwrap();
+        ax
+    };
+    assert!(ax.log && ax.lo >= 1.0 && ax.hi >= 9950.0, "{ax:?}");
+    assert!(ax.px.0 > 40 && ax.px.1 < 470 && ax.px.0 < ax.px.1, "{ax:?}");
+    assert!((ax.value_at(ax.px.0) - ax.lo).abs() < 1e-6 * ax.lo.max(1.0));
+    assert!((ax.value_at(ax.px.1) / ax.hi - 1.0).abs() < 1e-9);
+    // Half way across is the geometric mean on a log axis.
+    let mid = ax.value_at((ax.px.0 + ax.px.1) / 2);
+    assert!((mid / (ax.lo * ax.hi).sqrt() - 1.0).abs() < 0.05, "mid {mid}");
+    assert!(out.contains("step"), "x label drawn");
+    // Linear axis: the middle is the arithmetic mean.
+    let mut out = String::new();
+    let area = SVGBackend::with_string(&mut out, (480, 320)).into_drawing_area();
+    let lin = draw_curves(&area, &s, &opts(true)).unwrap();
+    let mid = lin.value_at((lin.px.0 + lin.px.1) / 2);
+    assert!((mid - (lin.lo + lin.hi) / 2.0).abs() < (lin.hi - lin.lo) * 0.01);
+}
+
+#[test]
+fn dashed_series_and_bands() {
+    let pts: Vec<(f64, f64)> = (0..50).map(|i| (i as f64, 1.0 + (i as f64 * 0.1).sin())).collect();
+    let solid = render_svg(&[series("a", ORANGE, pts.clone())], &opts(false));
+    let dashed = Series { dashed: true, ..series("a", ORANGE, pts.clone()) };
+    let dashed = render_svg(&[dashed], &opts(false));
+    let n_solid = solid.matches("<polyline").count();
+    let n_dashed = dashed.matches("<polyline").count() + dashed.matches("<line").count();
+    assert!(n_dashed > n_solid + 10, "dashes are many short segments ({n_dashed} vs {n_solid})");
+    let band: Vec<(f64, f64, f64)> = pts.iter().map(|p| (p.0, p.1 - 0.2, p.1 + 0.2)).collect();
+    let with_band = render_svg(&[Series { band, ..series("a", BLUE, pts) }], &opts(false));
+    let poly = with_band.lines().find(|l| l.starts_with("<polygon")).expect("band polygon");
+    assert!(poly.contains("#0877BD") || poly.contains("#0877bd"), "band in the series colour: {poly}");
+    assert!(poly.contains("opacity=\"0.2"), "band is translucent: {poly}");
+}
+
+#[test]
+fn tick_labels_are_compact() {
+    assert_eq!(fmt_num(0.0), "0");
+    assert_eq!(fmt_num(5000.0), "5000");
+    assert_eq!(fmt_num(150_000.0), "150k");
+    assert_eq!(fmt_num(12_500.0), "12.5k");
+    assert_eq!(fmt_num(2_500_000.0), "2.5M");
+    assert_eq!(fmt_num(0.25), "0.25");
+    assert_eq!(fmt_num(1e-5), "1e-5");
+    assert_eq!(fmt_num(3e12), "3e12");
 }

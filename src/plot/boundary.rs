@@ -53,13 +53,26 @@ pub fn cell_color(v: f32) -> (u8, u8, u8) {
     }
 }
 
-/// Class colour of a point: orange for class 0, blue otherwise.
+/// Colours of classes 2, 3, 4 (multi-class data): green, purple, red (d3's category10).
+pub const EXTRA_CLASSES: [(u8, u8, u8); 3] = [(0x2c, 0xa0, 0x2c), (0x94, 0x67, 0xbd), (0xd6, 0x27, 0x28)];
+
+/// Class colour of a point: orange for class 0, blue for class 1 (TFP), then
+/// [`EXTRA_CLASSES`] (the last repeats).
 pub fn class_color(class: u8) -> (u8, u8, u8) {
-    if class == 0 {
-        ORANGE
-    } else {
-        BLUE
+    match class {
+        0 => ORANGE,
+        1 => BLUE,
+        k => EXTRA_CLASSES[(k as usize - 2).min(EXTRA_CLASSES.len() - 1)],
     }
+}
+
+/// Options of [`draw_boundary_with`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct BoundaryOpts {
+    /// Draw the test points (black outline).
+    pub show_test: bool,
+    /// Two colours only: each cell takes the sign of its value (TFP's "discretize output").
+    pub discretize: bool,
 }
 
 /// Linear interpolation from `a` (t = 0) to `b` (t = 1) in RGB, as d3's default interpolator.
@@ -111,6 +124,18 @@ pub fn draw_boundary<DB: DrawingBackend>(
     points: &[PlotPoint],
     show_test: bool,
 ) -> Result<(), String> {
+    draw_boundary_with(area, grid, points, &BoundaryOpts { show_test, discretize: false })
+}
+
+/// [`draw_boundary`] with options: test points, discretized cells. Points with a `value` are
+/// coloured by it on the diverging scale (regression targets), others by class.
+pub fn draw_boundary_with<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    grid: Option<&GridValues>,
+    points: &[PlotPoint],
+    opts: &BoundaryOpts,
+) -> Result<(), String> {
+    let show_test = opts.show_test;
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     if let Some(g) = grid {
         if g.values.len() != g.res * g.res {
@@ -125,6 +150,19 @@ pub fn draw_boundary<DB: DrawingBackend>(
     }
 
     match grid {
+        Some(g) if g.res > 0 && opts.discretize => {
+            let sign = |v: f32| {
+                if v.is_nan() {
+                    v
+                } else if v >= 0.0 {
+                    1.0
+                } else {
+                    -1.0
+                }
+            };
+            let d = GridValues { res: g.res, values: g.values.iter().map(|&v| sign(v)).collect() };
+            draw_cells(area, &d, left, top, side)?
+        }
         Some(g) if g.res > 0 => draw_cells(area, g, left, top, side)?,
         _ => {
             let bg = rgb(mix(NEUTRAL, (255, 255, 255), CELL_LIGHTEN));
@@ -140,7 +178,7 @@ pub fn draw_boundary<DB: DrawingBackend>(
     let test = points.iter().filter(|p| p.test && show_test).filter(visible);
     for p in train.chain(test) {
         let centre = data_to_pixel(w, h, p.x, p.y);
-        let fill = rgb(class_color(p.class)).filled();
+        let fill = rgb(p.value.map_or(class_color(p.class), value_color)).filled();
         area.draw(&Circle::new(centre, radius, fill)).map_err(err)?;
         let outline = if p.test { BLACK } else { WHITE };
         area.draw(&Circle::new(centre, radius, outline.stroke_width(1))).map_err(err)?;

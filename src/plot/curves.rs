@@ -10,10 +10,11 @@
 //! drawn fully transparent, which every backend skips, so the layout stays the same.
 
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
+use super::scale::{bounds, clip_runs, fmt_num, log_floor, padded};
 use super::Series;
 
 /// Options for [`draw_curves`].
@@ -24,6 +25,8 @@ pub struct CurveOpts {
     pub y_label: String,
     /// Logarithmic y axis; values ≤ 0 are clamped to a small positive floor.
     pub log_y: bool,
+    /// Logarithmic x (step) axis; steps below 1 are drawn at 1.
+    pub log_x: bool,
     /// Fixed y range (lines are clipped to it); `None` fits the data.
     pub y_range: Option<(f64, f64)>,
     /// Draw text (title, tick and axis labels, legend labels). Must be `false` for plotters'
@@ -38,6 +41,7 @@ impl Default for CurveOpts {
             x_label: "step".into(),
             y_label: String::new(),
             log_y: false,
+            log_x: false,
             y_range: None,
             draw_text: true,
         }
@@ -50,33 +54,64 @@ const MAX_ABS: f64 = 1e300;
 /// Most decades shown on a log y axis; lower values are clipped.
 const MAX_DECADES: i32 = 24;
 /// Smallest floor used for log-scale values ≤ 0.
-const MIN_LOG_FLOOR: f64 = 1e-12;
+pub const MIN_LOG_FLOOR: f64 = 1e-12;
 
-/// Draw `series` as lines against step on `area` (white background, light grid, legend).
+/// Where the x axis landed on the drawing backend, to map a pointer position back to a step
+/// (hover read-outs).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct XAxis {
+    pub lo: f64,
+    pub hi: f64,
+    pub log: bool,
+    /// Backend pixel columns of `lo` and `hi`.
+    pub px: (i32, i32),
+}
+
+impl XAxis {
+    /// The x value under backend pixel column `px` (clamped to the axis).
+    pub fn value_at(&self, px: i32) -> f64 {
+        let (a, b) = self.px;
+        let t = if b > a { ((px - a) as f64 / (b - a) as f64).clamp(0.0, 1.0) } else { 0.0 };
+        if self.log && self.lo > 0.0 {
+            (self.lo.ln() + t * (self.hi.ln() - self.lo.ln())).exp()
+        } else {
+            self.lo + t * (self.hi - self.lo)
+        }
+    }
+}
+
+/// Draw `series` as lines against step on `area` (white background, light grid, legend); a
+/// series' `band` is drawn as a translucent area under its line, `dashed` series as dashes.
 /// Non-finite (and |v| > 1e300) points are skipped; empty input draws empty axes.
+/// Returns the x axis' placement.
 pub fn draw_curves<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     series: &[Series],
     opts: &CurveOpts,
-) -> Result<(), String> {
+) -> Result<XAxis, String> {
     area.fill(&WHITE).map_err(|e| e.to_string())?;
-    let mut data: Vec<Vec<(f64, f64)>> = series
+    let finite = |x: f64, y: f64| x.abs() <= MAX_ABS && y.abs() <= MAX_ABS;
+    let fx = |x: f64| if opts.log_x { x.max(1.0) } else { x };
+    let mut data: Vec<Vec<(f64, f64)>> =
+        series.iter().map(|s| s.points.iter().filter(|p| finite(p.0, p.1)).map(|p| (fx(p.0), p.1)).collect()).collect();
+    let mut bands: Vec<Vec<(f64, f64, f64)>> = series
         .iter()
-        .map(|s| {
-            let finite = |p: &&(f64, f64)| p.0.abs() <= MAX_ABS && p.1.abs() <= MAX_ABS;
-            s.points.iter().filter(finite).copied().collect()
-        })
+        .map(|s| s.band.iter().filter(|b| finite(b.0, b.1) && finite(b.0, b.2)).map(|b| (fx(b.0), b.1, b.2)).collect())
         .collect();
     if opts.log_y {
         let floor = log_floor(&data);
         for p in data.iter_mut().flatten() {
             p.1 = p.1.max(floor);
         }
+        for b in bands.iter_mut().flatten() {
+            (b.1, b.2) = (b.1.max(floor), b.2.max(floor));
+        }
     }
-    let all = || data.iter().flatten();
+    let all = || data.iter().flatten().copied().chain(bands.iter().flatten().flat_map(|b| [(b.0, b.1), (b.0, b.2)]));
     let x = match bounds(all().map(|p| p.0)) {
         Some((lo, hi)) if lo < hi => (lo, hi),
-        Some(b) => padded(b, false),
+        Some(b) => padded(b, opts.log_x),
+        None if opts.log_x => (1.0, 10.0),
         None => (0.0, 1.0),
     };
     let ok = |(lo, hi): (f64, f64)| lo.abs().max(hi.abs()) <= MAX_ABS && lo < hi;
@@ -95,6 +130,10 @@ pub fn draw_curves<DB: DrawingBackend>(
     let y0 = if opts.log_y { y.0.max(y.1 / 10f64.powi(MAX_DECADES)) } else { y.0 };
     let y = (y0, y.1);
     let runs: Vec<Vec<Vec<(f64, f64)>>> = data.iter().map(|d| clip_runs(d, y, opts.log_y)).collect();
+    // Bands are clamped into the visible range (a polygon has no runs to cut).
+    for b in bands.iter_mut().flatten() {
+        (b.1, b.2) = (b.1.clamp(y.0, y.1), b.2.clamp(y.0, y.1));
+    }
 
     let alpha = if opts.draw_text { 1.0 } else { 0.0 };
     let text = |size: f64| ("sans-serif", size).into_font().color(&BLACK.mix(alpha));
@@ -103,28 +142,39 @@ pub fn draw_curves<DB: DrawingBackend>(
     if !opts.title.is_empty() {
         builder.caption(&opts.title, text(18.0));
     }
-    let x_range = x.0..x.1;
-    let r = if opts.log_y {
-        let chart = builder.build_cartesian_2d(x_range, (y.0..y.1).log_scale());
-        chart.and_then(|c| render(c, series, &runs, opts, &text))
-    } else {
-        let chart = builder.build_cartesian_2d(x_range, y.0..y.1);
-        chart.and_then(|c| render(c, series, &runs, opts, &text))
+    let p = Parts { series, runs: &runs, bands: &bands, opts, text: &text };
+    let r = match (opts.log_x, opts.log_y) {
+        (false, false) => builder.build_cartesian_2d(x.0..x.1, y.0..y.1).and_then(|c| render(c, &p)),
+        (false, true) => builder.build_cartesian_2d(x.0..x.1, (y.0..y.1).log_scale()).and_then(|c| render(c, &p)),
+        (true, false) => builder.build_cartesian_2d((x.0..x.1).log_scale(), y.0..y.1).and_then(|c| render(c, &p)),
+        (true, true) => {
+            builder.build_cartesian_2d((x.0..x.1).log_scale(), (y.0..y.1).log_scale()).and_then(|c| render(c, &p))
+        }
     };
-    r.map_err(|e| e.to_string())
+    let px = r.map_err(|e| e.to_string())?;
+    Ok(XAxis { lo: x.0, hi: x.1, log: opts.log_x, px })
 }
 
-fn render<'a, DB, Y>(
-    mut chart: ChartContext<'a, DB, Cartesian2d<RangedCoordf64, Y>>,
-    series: &[Series],
-    runs: &[Vec<Vec<(f64, f64)>>],
-    opts: &CurveOpts,
-    text: &dyn Fn(f64) -> TextStyle<'static>,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+/// What `render` draws.
+struct Parts<'a> {
+    series: &'a [Series],
+    runs: &'a [Vec<Vec<(f64, f64)>>],
+    bands: &'a [Vec<(f64, f64, f64)>],
+    opts: &'a CurveOpts,
+    text: &'a dyn Fn(f64) -> TextStyle<'static>,
+}
+
+/// Draw axes, bands, lines and legend; returns the plotting area's pixel columns.
+fn render<'a, DB, X, Y>(
+    mut chart: ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    p: &Parts,
+) -> Result<(i32, i32), DrawingAreaErrorKind<DB::ErrorType>>
 where
     DB: DrawingBackend + 'a,
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
     Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
 {
+    let (opts, text) = (p.opts, p.text);
     chart
         .configure_mesh()
         .light_line_style(RGBColor(238, 238, 238))
@@ -140,27 +190,42 @@ where
         .x_desc(opts.x_label.as_str())
         .y_desc(opts.y_label.as_str())
         .draw()?;
-    for (s, runs) in series.iter().zip(runs) {
+    for (s, band) in p.series.iter().zip(p.bands) {
+        if band.len() > 1 {
+            let color = RGBColor(s.color.0, s.color.1, s.color.2);
+            let mut poly: Vec<(f64, f64)> = band.iter().map(|b| (b.0, b.2)).collect();
+            poly.extend(band.iter().rev().map(|b| (b.0, b.1)));
+            chart.draw_series(std::iter::once(Polygon::new(poly, color.mix(0.2).filled())))?;
+        }
+    }
+    for (s, runs) in p.series.iter().zip(p.runs) {
         let color = RGBColor(s.color.0, s.color.1, s.color.2);
         let line = color.stroke_width(2);
         let paths = runs.iter().filter(|r| r.len() > 1);
         let dots = runs.iter().filter(|r| r.len() == 1).map(|r| r[0]);
         chart.draw_series(dots.map(|p| Circle::new(p, 3, color.filled())))?;
-        chart
-            .draw_series(paths.map(|r| PathElement::new(r.clone(), line)))?
-            .label(s.label.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], line));
+        let anno = if s.dashed {
+            chart.draw_series(paths.map(|r| DashedPathElement::new(r.clone(), 6, 4, line)))?
+        } else {
+            chart.draw_series(paths.map(|r| PathElement::new(r.clone(), line)))?
+        };
+        let dashed = s.dashed;
+        anno.label(s.label.as_str()).legend(move |(x, y)| {
+            let seg = if dashed { vec![(x, y), (x + 7, y)] } else { vec![(x, y), (x + 20, y)] };
+            PathElement::new(seg, line)
+        });
     }
-    if !series.is_empty() {
+    if !p.series.is_empty() {
         chart
             .configure_series_labels()
-            .position(legend_corner(runs, opts.log_y))
+            .position(legend_corner(p.runs, opts.log_y))
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(200, 200, 200))
             .label_font(text(14.0))
             .draw()?;
     }
-    Ok(())
+    let xr = chart.plotting_area().get_pixel_range().0;
+    Ok((xr.start, xr.end - 1))
 }
 
 /// The chart corner (upper right preferred) whose region holds the fewest data points, so the
@@ -187,111 +252,4 @@ fn legend_corner(runs: &[Vec<Vec<(f64, f64)>>], log: bool) -> SeriesLabelPositio
     };
     let best = corners.into_iter().min_by_key(|c| count(c.1, c.2));
     best.map_or(SeriesLabelPosition::UpperRight, |c| c.0)
-}
-
-/// Floor for log-scale values: a tenth of the smallest positive value, never below
-/// `MIN_LOG_FLOOR` (1e-3 when there is no positive value).
-fn log_floor(data: &[Vec<(f64, f64)>]) -> f64 {
-    let min_pos = data.iter().flatten().map(|p| p.1).filter(|v| *v > 0.0);
-    let min_pos = min_pos.fold(f64::INFINITY, f64::min);
-    if min_pos.is_finite() {
-        (min_pos / 10.0).max(MIN_LOG_FLOOR)
-    } else {
-        1e-3
-    }
-}
-
-fn bounds(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
-    values.fold(None, |acc, v| match acc {
-        None => Some((v, v)),
-        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
-    })
-}
-
-/// Widen a range a little (multiplicatively on a log axis); make degenerate ranges non-empty.
-fn padded((lo, hi): (f64, f64), log: bool) -> (f64, f64) {
-    let (plo, phi) = if log {
-        let (lo, hi) = (lo.max(MIN_LOG_FLOOR), hi.max(MIN_LOG_FLOOR));
-        let f = if hi / lo < 1.01 { 2.0 } else { 1.15 };
-        (lo / f, hi * f)
-    } else {
-        let span = hi - lo;
-        if span.abs() <= f64::EPSILON * lo.abs().max(hi.abs()).max(1.0) {
-            let d = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
-            (lo - d, hi + d)
-        } else {
-            (lo - span * 0.05, hi + span * 0.05)
-        }
-    };
-    // Near f64::MAX the padding overflows: fall back to the data range itself.
-    if plo.is_finite() && phi.is_finite() && plo < phi {
-        (plo, phi)
-    } else {
-        (lo, hi)
-    }
-}
-
-/// Split a polyline into runs inside the y range `lo..=hi`, cutting segments at the range edges
-/// (linearly in display space, i.e. in log10 on a log axis). Single points become 1-point runs.
-fn clip_runs(pts: &[(f64, f64)], (lo, hi): (f64, f64), log: bool) -> Vec<Vec<(f64, f64)>> {
-    let f = |y: f64| if log { y.log10() } else { y };
-    let g = |t: f64| if log { 10f64.powf(t) } else { t };
-    let (tlo, thi) = (f(lo), f(hi));
-    let mut runs = Vec::new();
-    let mut cur: Vec<(f64, f64)> = Vec::new();
-    if let [(x, y)] = pts {
-        if (tlo..=thi).contains(&f(*y)) {
-            runs.push(vec![(*x, *y)]);
-        }
-    }
-    for w in pts.windows(2) {
-        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
-        let (t0, t1) = (f(y0), f(y1));
-        let (enter, exit) = if t0 == t1 {
-            if (tlo..=thi).contains(&t0) {
-                (0.0, 1.0)
-            } else {
-                (1.0, 0.0)
-            }
-        } else {
-            let (a, b) = ((tlo - t0) / (t1 - t0), (thi - t0) / (t1 - t0));
-            (a.min(b).max(0.0), a.max(b).min(1.0))
-        };
-        if enter > exit {
-            if !cur.is_empty() {
-                runs.push(std::mem::take(&mut cur));
-            }
-            continue;
-        }
-        let at = |s: f64| (x0 + (x1 - x0) * s, g(t0 + (t1 - t0) * s));
-        if enter > 0.0 && !cur.is_empty() {
-            runs.push(std::mem::take(&mut cur));
-        }
-        if cur.is_empty() {
-            cur.push(if enter > 0.0 { at(enter) } else { (x0, y0) });
-        }
-        cur.push(if exit < 1.0 { at(exit) } else { (x1, y1) });
-        if exit < 1.0 {
-            runs.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.is_empty() {
-        runs.push(cur);
-    }
-    runs
-}
-
-/// Compact tick label: integers plainly, small or large magnitudes in exponent form.
-fn fmt_num(v: f64) -> String {
-    let a = v.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if !(1e-3..1e6).contains(&a) {
-        format!("{v:.1e}").replace(".0e", "e")
-    } else if (v - v.round()).abs() < 1e-9 * a.max(1.0) {
-        format!("{}", v.round() as i64)
-    } else {
-        let s = format!("{v:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
 }

@@ -4,16 +4,20 @@
 
 pub mod boundary;
 pub mod curves;
+pub mod fit;
+pub mod scale;
 
 /// A labelled data point on the [-6, 6]² plane.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct PlotPoint {
     pub x: f32,
     pub y: f32,
-    /// Class: 0 (orange, TFP's -1) or 1 (blue, TFP's +1).
+    /// Class: 0 (orange, TFP's -1), 1 (blue, TFP's +1), 2–4 (`boundary::EXTRA_CLASSES`).
     pub class: u8,
     /// True for test points (drawn with a dark outline, toggleable).
     pub test: bool,
+    /// Regression target: when set, the point is coloured by it on the diverging scale.
+    pub value: Option<f32>,
 }
 
 /// The model's output on a `res × res` grid over [-6, 6]²; `values[row * res + col]`, row 0 at
@@ -25,10 +29,15 @@ pub struct GridValues {
 }
 
 /// One curve of a line chart: (step, value) pairs.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Series {
     pub label: String,
     /// RGB colour.
     pub color: (u8, u8, u8),
     pub points: Vec<(f64, f64)>,
+    /// Drawn dashed (pinned runs, for comparison).
+    pub dashed: bool,
+    /// Optional spread around the line: (step, low, high), drawn as a translucent area
+    /// (mean ± spread over seeds).
+    pub band: Vec<(f64, f64, f64)>,
 }

@@ -3,13 +3,18 @@
 //! An edit that can apply live (learning rate, L2) does; a view edit only redraws; any other
 //! edit rebuilds the session from the seed, so the URL always reproduces what is on screen.
 
-use super::controls::{DataPanel, NetworkPanel};
-use super::draw;
+use super::controls::{DataPanel, FeaturesPanel, ViewPanel};
+use super::draw::{self, CHARTS};
+use super::network::{NetworkPanel, TrainingPanel};
+use super::neurons::Neurons;
+use super::output::{edit_point, BoundaryLegend, CustomPoints, ExportButtons};
+use super::presets::PresetsPanel;
 use super::runner::{BackendInfo, Runner};
-use crate::experiment::{url, BackendChoice, Experiment};
+use crate::experiment::{url, BackendChoice, Dataset, Experiment};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 
 type Shared = Rc<RefCell<Runner>>;
 
@@ -48,7 +53,17 @@ fn replace_hash(h: &str) {
 
 /// How an edit affects the running session.
 fn needs_rebuild(old: &Experiment, new: &Experiment) -> bool {
-    let norm = |e: &Experiment| Experiment { lr: 0.0, l2: 0.0, wd: 0.0, steps: 0, show_test: true, ..e.clone() };
+    let norm = |e: &Experiment| Experiment {
+        lr: 0.0,
+        l2: 0.0,
+        wd: 0.0,
+        steps: 0,
+        show_test: true,
+        discretize: false,
+        logx: false,
+        hide: Vec::new(),
+        ..e.clone()
+    };
     norm(old) != norm(new)
 }
 
@@ -56,10 +71,13 @@ fn redraw(rc: &Shared, ui: Ui) {
     let r = rc.borrow();
     let Some(s) = r.session.as_ref() else { return };
     let grid = s.last.as_ref().and_then(|l| l.grid.as_deref());
-    draw::boundary("boundary", s, grid, ui.exp.with_untracked(|e| e.show_test));
-    let rows = s.rows();
-    draw::curves("loss-chart", &rows, false);
-    draw::curves("acc-chart", &rows, true);
+    ui.exp.with_untracked(|e| {
+        draw::boundary("boundary", s, grid, e);
+        let rows = s.rows();
+        for (id, chart) in CHARTS {
+            draw::curves(id, chart, &rows, e.logx);
+        }
+    });
 }
 
 fn rebuild(rc: &Shared, ui: Ui, e: Experiment) {
@@ -84,6 +102,7 @@ fn rebuild(rc: &Shared, ui: Ui, e: Experiment) {
             Ok((s, info)) => {
                 ui.error.set(None);
                 ui.status.update(|st| st.info = Some(info.clone()));
+                draw::clear_bands();
                 rc.borrow_mut().install(s, info);
                 redraw(&rc, ui);
             }
@@ -100,6 +119,7 @@ fn tick(rc: Shared, ui: Ui) {
     let res = rc.borrow_mut().frame();
     match res {
         Some(Ok(snap)) => {
+            draw::record(&snap);
             let rate = rc.borrow().rate;
             ui.status.update(|st| {
                 st.rate = rate;
@@ -156,6 +176,19 @@ fn tick(rc: Shared, ui: Ui) {
         }
         None => {}
     }
+    let latest = rc.borrow_mut().latest.take();
+    if let Some((state, _)) = latest {
+        let maps = rc.borrow().layout.as_ref().map(|l| super::neurons::maps(l, &state.0)).unwrap_or_default();
+        super::neurons::draw(&maps);
+    }
+    let exported = rc.borrow_mut().exported.take();
+    if let Some((state, step)) = exported {
+        let e = ui.exp.get_untracked();
+        let json = super::export::model_json(&e, &state, step);
+        if let Err(err) = super::export::download_text("grokpad-model.json", "application/json", &json) {
+            ui.error.set(Some(format!("model export failed: {err}")));
+        }
+    }
     let next = rc.clone();
     request_animation_frame(move || tick(next, ui));
 }
@@ -195,13 +228,17 @@ pub fn App() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
+        let on = exp.with(|e| super::neurons::unsupported(e).is_none());
+        runner.get_value().borrow_mut().thumbs = on;
+    });
+    Effect::new(move |_| {
         let r = ui.running.get();
         runner.get_value().borrow_mut().running = r;
     });
     tick(rc, ui);
 
-    let play = move |_| ui.running.update(|r| *r = !*r);
-    let step = move |_| {
+    let toggle = move || ui.running.update(|r| *r = !*r);
+    let step_once = move || {
         ui.running.set(false);
         let rc = runner.get_value();
         let mut r = rc.borrow_mut();
@@ -210,7 +247,9 @@ pub fn App() -> impl IntoView {
             s.train(1);
         }
     };
-    let reset = move |_| rebuild(&runner.get_value(), ui, exp.get_untracked());
+    let reset_now = move || rebuild(&runner.get_value(), ui, exp.get_untracked());
+    super::keys::install(toggle, step_once, reset_now);
+
     let copied = RwSignal::new(false);
     let copy = move |_| {
         if let Some(w) = web_sys::window() {
@@ -219,15 +258,62 @@ pub fn App() -> impl IntoView {
             copied.set(true);
         }
     };
+    // Hover read-out over the curves: the recorded step nearest the pointer.
+    let hover = RwSignal::new(String::new());
+    let on_hover = move |id: &'static str, ev: leptos::ev::MouseEvent| {
+        let Some(c) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { return };
+        let scale = c.width() as f64 / (c.client_width().max(1) as f64);
+        let Some(at) = draw::step_at(id, (ev.offset_x() as f64 * scale) as i32) else { return };
+        let rc = runner.get_value();
+        let r = rc.borrow();
+        let Some(rows) = r.session.as_ref().map(|s| s.rows()) else { return };
+        if let Some(t) = draw::hover_text(&rows, at, exp.with_untracked(|e| e.is_regression())) {
+            hover.set(t);
+        }
+    };
+    let pinned = RwSignal::new(false);
+    let pin = move |_| {
+        if pinned.get_untracked() {
+            draw::pin(None);
+            pinned.set(false);
+        } else {
+            let rows = runner.get_value().borrow().session.as_ref().map(|s| s.rows());
+            draw::pin(rows);
+            pinned.set(true);
+        }
+        redraw(&runner.get_value(), ui);
+    };
+    let export_curves = move |json: bool| {
+        let rc = runner.get_value();
+        let rows = rc.borrow().session.as_ref().map(|s| s.rows()).unwrap_or_default();
+        let e = exp.get_untracked();
+        let r = super::export::curves(&e, &rows, json);
+        if let Err(err) = r {
+            ui.error.set(Some(format!("export failed: {err}")));
+        }
+    };
+    let export_model = move |_| runner.get_value().borrow_mut().want_params = true;
+    let regression = move || exp.with(|e| e.is_regression());
+    let chart = move |id: &'static str| {
+        view! {
+            <div class="chart">
+                <canvas id=id width="300" height="175"
+                    on:mousemove=move |ev| on_hover(id, ev)
+                    on:mouseleave=move |_| hover.set(String::new())></canvas>
+                <ExportButtons id=id runner=runner exp=exp />
+            </div>
+        }
+    };
+    let draw_class = RwSignal::new(0u32);
     let st = ui.status;
     view! {
         <header>
             <h1>"Grokpad"</h1>
             <span class="tagline">"see how neural networks learn, memorize and overfit"</span>
             <div class="transport">
-                <button id="reset" title="Reset the weights (same seed)" on:click=reset>"⟲ Reset"</button>
-                <button id="play" class="play" on:click=play>{move || if ui.running.get() { "❚❚ Pause" } else { "▶ Play" }}</button>
-                <button id="step" title="Train one step" on:click=step>"Step"</button>
+                <button id="reset" title="Reset the weights, same seed (key: r)" on:click=move |_| reset_now()>"⟲ Reset"</button>
+                <button id="play" class="play" title="Play / pause (key: space)" on:click=move |_| toggle()>{move || if ui.running.get() { "❚❚ Pause" } else { "▶ Play" }}</button>
+                <button id="step" title="Train one step (key: →)" on:click=move |_| step_once()>"Step"</button>
                 <button id="copy" title="Copy a link to this experiment" on:click=copy>{move || if copied.get() { "Link copied" } else { "Copy link" }}</button>
             </div>
         </header>
@@ -238,6 +324,7 @@ pub fn App() -> impl IntoView {
             <span id="speed">{move || st.with(|s| format!("{:.0} steps/s", s.rate))}</span>
             <span id="step-count">{move || st.with(|s| format!("step {}", s.step))}</span>
             <span id="note">{move || st.with(|s| s.info.as_ref().and_then(|i| i.note.clone()).unwrap_or_default())}</span>
+            <span class="keys">"Keys: space play/pause · → step · r reset"</span>
         </div>
         <Show when=move || !notices.with(|n| n.is_empty())>
             <div id="notices" class="notices" role="alert">
@@ -250,29 +337,65 @@ pub fn App() -> impl IntoView {
             <div id="error" class="error" role="alert">{move || ui.error.get().unwrap_or_default()}</div>
         </Show>
         <main>
-            <DataPanel exp=exp />
-            <NetworkPanel exp=exp />
+            <div class="col">
+                <DataPanel exp=exp />
+                <FeaturesPanel exp=exp />
+            </div>
+            <div class="col">
+                <NetworkPanel exp=exp />
+                <TrainingPanel exp=exp />
+            </div>
             <section class="panel output" id="output-panel">
                 <h2>"Output"</h2>
                 <div class="metrics">
                     <span>"Train loss " <b id="train-loss">{move || st.with(|s| format!("{:.4}", s.train_loss))}</b></span>
                     <span>"Test loss " <b id="test-loss">{move || st.with(|s| format!("{:.4}", s.test_loss))}</b></span>
-                    <span>"Train acc " <b id="train-acc">{move || st.with(|s| format!("{:.3}", s.train_acc))}</b></span>
-                    <span>"Test acc " <b id="test-acc">{move || st.with(|s| format!("{:.3}", s.test_acc))}</b></span>
+                    <Show when=move || !regression()>
+                        <span>"Train accuracy " <b id="train-acc">{move || st.with(|s| format!("{:.3}", s.train_acc))}</b></span>
+                        <span>"Test accuracy " <b id="test-acc">{move || st.with(|s| format!("{:.3}", s.test_acc))}</b></span>
+                    </Show>
                 </div>
-                <div class="plots"><div>
-                <canvas id="boundary" width="320" height="320"></canvas>
-                <label class="check"><input type="checkbox" id="show-test"
-                    prop:checked=move || exp.with(|e| e.show_test)
-                    on:change=move |ev| exp.update(|e| e.show_test = event_target_checked(&ev)) />
-                    " Show test data (dark outline)"</label>
+                <div class="plots">
+                    <div class="chart">
+                        <canvas id="boundary" width="300" height="300"
+                            on:click=move |ev: leptos::ev::MouseEvent| {
+                                if !exp.with_untracked(|e| e.data == Dataset::Custom) { return }
+                                let Some(c) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { return };
+                                let scale = c.width() as f64 / (c.client_width().max(1) as f64);
+                                let at = (ev.offset_x() as f64 * scale, ev.offset_y() as f64 * scale);
+                                exp.update(|e| edit_point(e, (c.width(), c.height()), at, draw_class.get_untracked(), ev.shift_key()));
+                            }></canvas>
+                        <CustomPoints exp=exp class=draw_class />
+                        <BoundaryLegend exp=exp />
+                        <ExportButtons id="boundary" runner=runner exp=exp />
+                        <ViewPanel exp=exp />
+                        <Neurons exp=exp />
+                    </div>
+                    <div class="charts">
+                        {chart("loss-chart")}
+                        <Show when=move || !regression()>{chart("acc-chart")}</Show>
+                        {chart("gap-chart")}
+                        <div id="hover" class="hover">{move || {
+                            let h = hover.get();
+                            let seeds = exp.with(|e| e.seeds);
+                            match (h.is_empty(), seeds > 1) {
+                                (false, _) => h,
+                                (true, true) => format!("Lines: mean of the {seeds} seeds; shaded: min–max. Hover to read model 0's values."),
+                                (true, false) => "Hover over a chart to read its values.".to_string(),
+                            }
+                        }}</div>
+                        <div class="row exports">
+                            <button id="pin" title="Keep this run's curves and overlay them (dashed) on the next runs"
+                                on:click=pin>{move || if pinned.get() { "Unpin run" } else { "Pin run" }}</button>
+                            <button id="export-csv" title="Curves as CSV" on:click=move |_| export_curves(false)>"Curves CSV"</button>
+                            <button id="export-json" title="Curves as JSON" on:click=move |_| export_curves(true)>"Curves JSON"</button>
+                            <button id="export-model" title="Experiment and trained parameters as JSON" on:click=export_model>"Model JSON"</button>
+                        </div>
+                    </div>
                 </div>
-                <div class="charts">
-                <canvas id="loss-chart" width="280" height="180"></canvas>
-                <canvas id="acc-chart" width="280" height="180"></canvas>
-                </div></div>
             </section>
         </main>
+        <PresetsPanel exp=exp notices=notices />
         <footer>
             "Datasets and colours after TensorFlow Playground (Smilkov & Carter). The whole experiment is in the URL: copy it to share or to run it headless with "
             <code>"grokpad run --url"</code>"."

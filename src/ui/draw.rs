@@ -1,57 +1,284 @@
-//! Canvas drawing for the page: turns the session's data, latest snapshot and curves into the
-//! `plot` module's inputs and draws them with plotters-canvas. No math, no wgpu.
+//! Drawing for the page: turns the session's data, latest snapshot and curves into the `plot`
+//! module's inputs. Every plot is drawn by one function generic over the plotters backend, so
+//! the canvas and the SVG export are the same picture. Also keeps what the plots need between
+//! frames: per-seed bands (mean and min–max over the models), the pinned run, the x axes (hover).
 
-use crate::plot::boundary::draw_boundary;
-use crate::plot::curves::{draw_curves, CurveOpts};
+use crate::engine::{Snapshot, GRID_RES};
+use crate::experiment::Experiment;
+use crate::plot::boundary::{draw_boundary_with, BoundaryOpts};
+use crate::plot::curves::{draw_curves, CurveOpts, XAxis};
+use crate::plot::fit::draw_fit_1d;
 use crate::plot::{GridValues, PlotPoint, Series};
 use crate::train::history::Row;
 use crate::train::Session;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use std::cell::RefCell;
 
-/// Draw the decision boundary with train (and optionally test) points on canvas `id`.
-pub fn boundary(id: &str, s: &Session, grid: Option<&[f32]>, show_test: bool) {
-    let Some(backend) = CanvasBackend::new(id) else { return };
-    let area = backend.into_drawing_area();
-    let mut pts = Vec::with_capacity(s.data.train.len() + s.data.test.len());
-    for (split, test) in [(&s.data.train, false), (&s.data.test, true)] {
-        for k in 0..split.len() {
-            pts.push(PlotPoint { x: split.x[2 * k], y: split.x[2 * k + 1], class: split.y[k], test });
+/// Curve colours: TFP's blue (train) and orange (test).
+const TRAIN: (u8, u8, u8) = (8, 119, 189);
+const TEST: (u8, u8, u8) = (245, 147, 34);
+/// Band rows kept; beyond it every other row is dropped.
+const BAND_CAP: usize = 2000;
+
+/// Mean, min and max over the models of one metric.
+type Spread = (f32, f32, f32);
+
+/// Per-seed statistics at one step: train loss, test loss, train acc, test acc.
+#[derive(Clone, Copy, Debug)]
+pub struct BandRow {
+    pub step: u64,
+    pub v: [Spread; 4],
+}
+
+thread_local! {
+    static BANDS: RefCell<Vec<BandRow>> = const { RefCell::new(Vec::new()) };
+    static PINNED: RefCell<Option<Vec<Row>>> = const { RefCell::new(None) };
+    static AXES: RefCell<Vec<(String, XAxis)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn spread(v: impl Iterator<Item = f32> + Clone) -> Spread {
+    let n = v.clone().count().max(1) as f32;
+    let mean = v.clone().sum::<f32>() / n;
+    let lo = v.clone().fold(f32::INFINITY, f32::min);
+    let hi = v.fold(f32::NEG_INFINITY, f32::max);
+    (mean, lo, hi)
+}
+
+/// Record a snapshot's per-model metrics (only when several models train together).
+pub fn record(s: &Snapshot) {
+    if s.train.len() < 2 {
+        return;
+    }
+    let row = BandRow {
+        step: s.step,
+        v: [
+            spread(s.train.iter().map(|m| m.loss)),
+            spread(s.test.iter().map(|m| m.loss)),
+            spread(s.train.iter().map(|m| m.acc)),
+            spread(s.test.iter().map(|m| m.acc)),
+        ],
+    };
+    BANDS.with(|b| {
+        let mut b = b.borrow_mut();
+        if b.last().is_some_and(|l| l.step >= row.step) {
+            return;
+        }
+        b.push(row);
+        if b.len() > BAND_CAP {
+            let mut k = 0;
+            b.retain(|_| {
+                k += 1;
+                k % 2 == 1 || k == BAND_CAP + 1
+            });
+        }
+    });
+}
+
+/// Forget the bands (new session).
+pub fn clear_bands() {
+    BANDS.with(|b| b.borrow_mut().clear());
+}
+
+/// Keep `rows` to overlay (dashed) on the next runs; `None` unpins.
+pub fn pin(rows: Option<Vec<Row>>) {
+    PINNED.with(|p| *p.borrow_mut() = rows);
+}
+
+/// The three curve charts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Chart {
+    Loss,
+    Acc,
+    Gap,
+}
+
+/// Canvas ids of the charts.
+pub const CHARTS: [(&str, Chart); 3] =
+    [("loss-chart", Chart::Loss), ("acc-chart", Chart::Acc), ("gap-chart", Chart::Gap)];
+
+/// A metric of a row: 0 train loss, 1 test loss, 2 train acc, 3 test acc.
+fn metric(r: &Row, k: usize) -> f32 {
+    [r.train_loss, r.test_loss, r.train_acc, r.test_acc][k]
+}
+
+/// The series and options of `chart`: lines from `rows` (model 0), or the seed means with
+/// min–max bands when several models train; the pinned run dashed.
+pub fn chart_series(chart: Chart, rows: &[Row], logx: bool) -> (Vec<Series>, CurveOpts) {
+    let bands = BANDS.with(|b| b.borrow().clone());
+    let pinned = PINNED.with(|p| p.borrow().clone());
+    let seeds = !bands.is_empty();
+    let pts = |k: usize| -> Vec<(f64, f64)> {
+        if seeds {
+            bands.iter().map(|b| (b.step as f64, b.v[k].0 as f64)).collect()
+        } else {
+            rows.iter().map(|r| (r.step as f64, metric(r, k) as f64)).collect()
+        }
+    };
+    let band = |k: usize| -> Vec<(f64, f64, f64)> {
+        bands.iter().map(|b| (b.step as f64, b.v[k].1 as f64, b.v[k].2 as f64)).collect()
+    };
+    let gap = |rows: &[Row]| rows.iter().map(|r| (r.step as f64, (r.test_loss - r.train_loss) as f64)).collect();
+    let mut s = match chart {
+        Chart::Loss | Chart::Acc => {
+            let (k, name) = if chart == Chart::Loss { (0, "loss") } else { (2, "accuracy") };
+            vec![
+                Series {
+                    label: format!("train {name}"),
+                    color: TRAIN,
+                    points: pts(k),
+                    band: band(k),
+                    ..Default::default()
+                },
+                Series {
+                    label: format!("test {name}"),
+                    color: TEST,
+                    points: pts(k + 1),
+                    band: band(k + 1),
+                    ..Default::default()
+                },
+            ]
+        }
+        Chart::Gap => {
+            let points = if seeds {
+                bands.iter().map(|b| (b.step as f64, (b.v[1].0 - b.v[0].0) as f64)).collect()
+            } else {
+                gap(rows)
+            };
+            vec![Series { label: "test − train loss".into(), color: (110, 80, 160), points, ..Default::default() }]
+        }
+    };
+    if let Some(p) = pinned {
+        let line =
+            |label: &str, color, points| Series { label: label.into(), color, points, dashed: true, band: vec![] };
+        let col = |k: usize| p.iter().map(|r| (r.step as f64, metric(r, k) as f64)).collect::<Vec<_>>();
+        match chart {
+            Chart::Loss => s.extend([line("pinned train", TRAIN, col(0)), line("pinned test", TEST, col(1))]),
+            Chart::Acc => s.extend([line("pinned train", TRAIN, col(2)), line("pinned test", TEST, col(3))]),
+            Chart::Gap => s.push(line("pinned", (110, 80, 160), gap(&p))),
         }
     }
-    let g = grid.map(|v| GridValues { res: crate::engine::GRID_RES, values: v.to_vec() });
-    if let Err(e) = draw_boundary(&area, g.as_ref(), &pts, show_test) {
-        log::warn!("boundary: {e}");
+    let (title, y_label, log_y, y_range) = match chart {
+        Chart::Loss => ("Loss", "loss (log)", true, None),
+        Chart::Acc => ("Accuracy", "accuracy", false, Some((0.0, 1.0))),
+        Chart::Gap => ("Generalization gap", "test − train loss", false, None),
+    };
+    let x_label = if logx { "step (log)" } else { "step" };
+    let opts = CurveOpts {
+        title: title.into(),
+        x_label: x_label.into(),
+        y_label: y_label.into(),
+        log_y,
+        log_x: logx,
+        y_range,
+        draw_text: true,
+    };
+    (s, opts)
+}
+
+/// Draw `chart` on any backend; returns its x axis.
+pub fn chart_on<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: Chart,
+    rows: &[Row],
+    logx: bool,
+) -> Result<XAxis, String> {
+    let (series, opts) = chart_series(chart, rows, logx);
+    draw_curves(area, &series, &opts)
+}
+
+/// Draw `chart` on canvas `id` and remember its axis for hover read-outs.
+pub fn curves(id: &str, chart: Chart, rows: &[Row], logx: bool) {
+    let Some(backend) = CanvasBackend::new(id) else { return };
+    let area = backend.into_drawing_area();
+    match chart_on(&area, chart, rows, logx) {
+        Ok(ax) => AXES.with(|a| {
+            let mut a = a.borrow_mut();
+            a.retain(|(k, _)| k != id);
+            a.push((id.to_string(), ax));
+        }),
+        Err(e) => log::warn!("curves: {e}"),
     }
     let _ = area.present();
 }
 
-/// Draw train/test loss (and accuracy) curves on canvas `id`.
-pub fn curves(id: &str, rows: &[Row], acc: bool) {
+/// The step under canvas pixel column `px` of chart `id`.
+pub fn step_at(id: &str, px: i32) -> Option<f64> {
+    AXES.with(|a| a.borrow().iter().find(|(k, _)| k == id).map(|(_, ax)| ax.value_at(px)))
+}
+
+/// The read-out of the recorded row nearest step `at`.
+pub fn hover_text(rows: &[Row], at: f64, regression: bool) -> Option<String> {
+    let d = |r: &&Row| (r.step as f64 - at).abs();
+    let r = rows.iter().min_by(|a, b| d(a).total_cmp(&d(b)))?;
+    let acc = if regression {
+        String::new()
+    } else {
+        format!(" · accuracy train {:.3} test {:.3}", r.train_acc, r.test_acc)
+    };
+    let gap = r.test_loss - r.train_loss;
+    Some(format!("step {}: loss train {:.4} test {:.4} (gap {gap:+.4}){acc}", r.step, r.train_loss, r.test_loss))
+}
+
+/// Boundary (classification, 2-D regression) or fitted curve (1-D regression) on any backend.
+pub fn boundary_on<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: &Session,
+    grid: Option<&[f32]>,
+    e: &Experiment,
+) -> Result<(), String> {
+    let mut pts = Vec::with_capacity(s.data.train.len() + s.data.test.len());
+    for (split, test) in [(&s.data.train, false), (&s.data.test, true)] {
+        let d = split.x.len() / split.len().max(1);
+        for k in 0..split.len() {
+            let y = if d > 1 { split.x[d * k + 1] } else { 0.0 };
+            pts.push((split.x[d * k], y, split.y[k] as f32, test));
+        }
+    }
+    if e.data.is_1d() {
+        let row = GRID_RES / 2;
+        let curve: Vec<(f32, f32)> = grid
+            .map(|g| {
+                (0..GRID_RES)
+                    .map(|c| (-6.0 + (c as f32 + 0.5) * 12.0 / GRID_RES as f32, g[row * GRID_RES + c]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let fit: Vec<_> = pts.iter().map(|p| (p.0, p.2, p.3)).collect();
+        return draw_fit_1d(area, &fit, &curve, e.show_test);
+    }
+    let reg = e.is_regression();
+    let pts: Vec<PlotPoint> = pts
+        .iter()
+        .map(|p| PlotPoint { x: p.0, y: p.1, class: p.2 as u8, test: p.3, value: reg.then_some(p.2) })
+        .collect();
+    let g = grid.map(|v| GridValues { res: GRID_RES, values: v.to_vec() });
+    let opts = BoundaryOpts { show_test: e.show_test, discretize: e.discretize && !reg };
+    draw_boundary_with(area, g.as_ref(), &pts, &opts)
+}
+
+/// Draw the boundary on canvas `id`.
+pub fn boundary(id: &str, s: &Session, grid: Option<&[f32]>, e: &Experiment) {
     let Some(backend) = CanvasBackend::new(id) else { return };
     let area = backend.into_drawing_area();
-    let pick = |f: fn(&Row) -> f32| rows.iter().map(|r| (r.step as f64, f(r) as f64)).collect::<Vec<_>>();
-    let series = if acc {
-        vec![
-            Series { label: "train accuracy".into(), color: (8, 119, 189), points: pick(|r| r.train_acc) },
-            Series { label: "test accuracy".into(), color: (245, 147, 34), points: pick(|r| r.test_acc) },
-        ]
-    } else {
-        vec![
-            Series { label: "train loss".into(), color: (8, 119, 189), points: pick(|r| r.train_loss) },
-            Series { label: "test loss".into(), color: (245, 147, 34), points: pick(|r| r.test_loss) },
-        ]
-    };
-    let opts = CurveOpts {
-        title: if acc { "Accuracy".into() } else { "Loss".into() },
-        x_label: "step".into(),
-        y_label: if acc { "accuracy".into() } else { "loss (log)".into() },
-        log_y: !acc,
-        y_range: if acc { Some((0.0, 1.0)) } else { None },
-        draw_text: true,
-    };
-    if let Err(e) = draw_curves(&area, &series, &opts) {
-        log::warn!("curves: {e}");
+    if let Err(err) = boundary_on(&area, s, grid, e) {
+        log::warn!("boundary: {err}");
     }
     let _ = area.present();
+}
+
+/// The plot on canvas `id` as an SVG document of the same size.
+pub fn svg(id: &str, s: &Session, e: &Experiment, size: (u32, u32)) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let area = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        let rows = s.rows();
+        match CHARTS.iter().find(|(k, _)| *k == id) {
+            Some(&(_, chart)) => chart_on(&area, chart, &rows, e.logx).map(|_| ())?,
+            None => boundary_on(&area, s, s.last.as_ref().and_then(|l| l.grid.as_deref()), e)?,
+        }
+        area.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
 }

@@ -4,7 +4,14 @@
 pub mod app;
 pub mod controls;
 pub mod draw;
+pub mod export;
+pub mod keys;
+pub mod network;
+pub mod neurons;
+pub mod output;
+pub mod presets;
 pub mod runner;
+pub mod widgets;
 
 /// Mount the app on `<body>` (called from `main` on wasm). The benchmark page (`bench.html`)
 /// loads the same module only for its exported `bench_*` functions, so nothing is mounted there.

@@ -45,6 +45,16 @@ pub struct Runner {
     /// Step of the weights readback in flight.
     sync_pending: Option<u64>,
     sync_t: f64,
+    /// A parameter export was asked for: the next readback is also handed to `exported`.
+    pub want_params: bool,
+    /// Parameters read back for an export, with their step.
+    pub exported: Option<(ParamState, u64)>,
+    /// The session's parameter layout (neuron thumbnails).
+    pub layout: Option<crate::core::mlp::Layout>,
+    /// Read the parameters about every second on the CPU too (neuron thumbnails shown).
+    pub thumbs: bool,
+    /// The latest parameters read back and their step.
+    pub latest: Option<(ParamState, u64)>,
 }
 
 pub fn now_ms() -> f64 {
@@ -68,6 +78,11 @@ impl Default for Runner {
             synced: None,
             sync_pending: None,
             sync_t: 0.0,
+            want_params: false,
+            exported: None,
+            layout: None,
+            thumbs: false,
+            latest: None,
         }
     }
 }
@@ -103,6 +118,7 @@ impl Runner {
     /// too large for the device or the budget.
     pub fn build(e: &Experiment, gpu: Result<Arc<GpuContext>, String>) -> Result<(Session, BackendInfo), String> {
         let (d, s) = setup(e);
+        LAYOUT.with(|l| *l.borrow_mut() = Some(s.layout.clone()));
         if e.backend != BackendChoice::Cpu {
             if let Ok(ctx) = &gpu {
                 let label = ctx.label.clone();
@@ -134,6 +150,10 @@ impl Runner {
         self.synced = None;
         self.sync_pending = None;
         self.last_finite_step = 0;
+        self.latest = None;
+        if let Some(l) = LAYOUT.with(|l| l.borrow_mut().take()) {
+            self.layout = Some(l);
+        }
         if let Some(s) = self.session.as_mut() {
             if s.backend.request_snapshot(true) {
                 self.cadence.requested(now_ms(), s.backend.steps());
@@ -170,14 +190,23 @@ impl Runner {
             self.cadence.requested(t, step);
         }
         // GPU: keep a copy of the weights about every second, to resume on the CPU if the
-        // device is lost.
-        if self.info.as_ref().is_some_and(|i| i.kind != "cpu") {
+        // device is lost. Any backend: read them when an export asks.
+        let gpu = self.info.as_ref().is_some_and(|i| i.kind != "cpu");
+        if gpu || self.thumbs || self.want_params || self.sync_pending.is_some() {
             if let Some(step) = self.sync_pending {
                 if let Some(Ok(state)) = s.backend.poll_params() {
-                    self.synced = Some((state, step));
+                    if std::mem::take(&mut self.want_params) {
+                        self.exported = Some((state.clone(), step));
+                    }
+                    if self.thumbs {
+                        self.latest = Some((state.clone(), step));
+                    }
+                    if gpu {
+                        self.synced = Some((state, step));
+                    }
                     self.sync_pending = None;
                 }
-            } else if t - self.sync_t >= SYNC_MS {
+            } else if self.want_params || t - self.sync_t >= SYNC_MS {
                 let step = s.backend.steps();
                 if s.backend.request_params() {
                     self.sync_pending = Some(step);
@@ -241,6 +270,8 @@ impl Runner {
 }
 
 thread_local! {
+    /// Layout of the session last built (taken by `install`).
+    static LAYOUT: std::cell::RefCell<Option<crate::core::mlp::Layout>> = const { std::cell::RefCell::new(None) };
     /// The page's GPU context, for the device-loss drill below.
     static CURRENT_GPU: std::cell::RefCell<Option<Arc<GpuContext>>> = const { std::cell::RefCell::new(None) };
 }

@@ -1,7 +1,8 @@
 // Browser end-to-end test (DESIGN.md §5 layer 4): serves dist/ on 127.0.0.1 and drives Debian's
 // Chromium with Playwright. With WebGPU on, the page must train on the WebGPU adapter, the loss
 // must fall, the boundary canvas must have pixels of both classes, control edits must update
-// the URL and a reload must restore them, and a hostile hash must show a notice. Without
+// the URL and a reload must restore them, and a hostile hash must show a notice. On the CPU page:
+// hide= removes the named controls, and space / → / r drive training. Without
 // --enable-unsafe-webgpu the page must say it uses the CPU and still train.
 // Usage: node tests/browser/e2e.mjs [--shots DIR] [--seconds N]
 import { serve as serveDir, launch } from './harness.mjs';
@@ -140,6 +141,37 @@ try {
   check(/WebGPU unavailable/.test(note) && /CPU/.test(note), `no-WebGPU note: "${note}"`);
   await trains(p2, 'cpu TFP default');
   await p2.screenshot({ path: path.join(shots, 'cpu.png') });
+  // Classroom links: controls named in hide= are not rendered, the others are; controls that do
+  // not apply (momentum for SGD) appear when they do.
+  await p2.evaluate(() => { location.hash = '#v=1&hide=lr,data,layers'; });
+  await p2.waitForFunction(() => !document.querySelector('#lr') && !document.querySelector('#data') && !document.querySelector('#layers')
+    && !!document.querySelector('#bs') && !!document.querySelector('#opt') && !!document.querySelector('#noise'), null, { timeout: 10000 })
+    .then(() => check(true, 'hide= removes exactly the named controls'), () => check(false, 'hide= removes exactly the named controls'));
+  await p2.evaluate(() => { location.hash = '#v=1&opt=momentum'; });
+  await p2.waitForFunction(() => !!document.querySelector('#momentum') && !!document.querySelector('#lr') && !document.querySelector('#beta1'), null, { timeout: 10000 })
+    .then(() => check(true, 'optimizer-specific controls follow opt'), () => check(false, 'optimizer-specific controls follow opt'));
+  // Keyboard: space plays and pauses, → trains one step, r resets (focus on the page, not a field).
+  if (/Pause/.test(await p2.textContent('#play'))) await p2.click('#play');
+  await p2.evaluate(() => { location.hash = '#v=1'; });
+  await p2.waitForFunction(() => !document.querySelector('#momentum') && document.querySelector('#status').dataset.step === '0', null, { timeout: 20000 }).catch(() => {});
+  await p2.waitForTimeout(1000); // the rebuilt session is installed
+  await p2.click('h1');
+  await p2.keyboard.press('ArrowRight');
+  await p2.waitForFunction(() => document.querySelector('#status').dataset.step === '1', null, { timeout: 10000 })
+    .then(() => check(true, 'ArrowRight trains one step'), () => check(false, 'ArrowRight trains one step'));
+  await p2.keyboard.press(' ');
+  await p2.waitForFunction(() => /Pause/.test(document.querySelector('#play').textContent), null, { timeout: 5000 })
+    .then(() => check(true, 'space starts training'), () => check(false, 'space starts training'));
+  await p2.keyboard.press(' ');
+  await p2.waitForFunction(() => /Play/.test(document.querySelector('#play').textContent), null, { timeout: 5000 })
+    .then(() => check(true, 'space pauses training'), () => check(false, 'space pauses training'));
+  await p2.keyboard.press('r');
+  await p2.waitForFunction(() => document.querySelector('#status').dataset.step === '0', null, { timeout: 10000 })
+    .then(() => check(true, 'r resets to step 0'), () => check(false, 'r resets to step 0'));
+  await p2.focus('#bs');
+  await p2.keyboard.press(' ');
+  await p2.waitForTimeout(300);
+  check(/Play/.test(await p2.textContent('#play')), 'space while typing in a field does not start training');
   // Too large for the CPU path: refused with the knob named, the page stays alive.
   await p2.evaluate(() => { location.hash = '#v=1&layers=1024,1024,1024,1024,1024,1024,1024,1024&n=10000'; });
   await p2.waitForFunction(() => /too large/.test(document.querySelector('#error')?.textContent || ''), null, { timeout: 20000 })
