@@ -22,15 +22,7 @@ pub fn setup(e: &Experiment) -> (Data, Setup) {
     let d = data::make(e);
     let layout = Layout::from_experiment(e, 1);
     let params = layout.init(e.seed);
-    let s = Setup {
-        layout,
-        opt: e.opt,
-        batch: e.batch(),
-        train: d.train.clone(),
-        test: d.test.clone(),
-        params,
-        moments: None,
-    };
+    let s = Setup { seed: e.seed, ..Setup::new(layout, e.opt, e.batch(), d.train.clone(), d.test.clone(), params) };
     (d, s)
 }
 
