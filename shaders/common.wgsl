@@ -10,7 +10,7 @@ struct Dims {
     // Issue 4: forward multiplier, SIREN ω0, dropout (p, 1/(1−p), seed, layer salt), F_* flags,
     // label smoothing ε of the softmax head.
     mult: f32, w0: f32, p_drop: f32, drop_scale: f32,
-    seed: u32, salt: u32, flags: u32, smooth: f32,
+    seed: u32, salt: u32, flags: u32, eps_ls: f32,
 };
 
 // Dims.flags of the dense kernels (`gpu::kernels::F_*`).

@@ -1,6 +1,6 @@
 // The loss head (reference: `core::ops::loss_head`).
 // kind 0 = MSE on a tanh output with ±1 targets (TFP), kind 1 = softmax cross-entropy with label
-// smoothing d.smooth, kind 2 = regression: ½(a − y)² on a linear output, y = bitcast<f32>(target),
+// smoothing d.eps_ls, kind 2 = regression: ½(a − y)² on a linear output, y = bitcast<f32>(target),
 // correct iff |a − y| < 0.1 (`core::ops::REG_TOL`).
 
 @group(0) @binding(2) var<storage, read> in_a: array<f32>;
@@ -41,9 +41,9 @@ fn head(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
             }
             var se = 0.0;
             for (var j = 0u; j < c; j++) { se += exp(in_a[k * c + j] - mx); }
-            let off = d.smooth / f32(c);
-            let on = 1.0 - d.smooth + off;
-            if (d.smooth == 0.0) {
+            let off = d.eps_ls / f32(c);
+            let on = 1.0 - d.eps_ls + off;
+            if (d.eps_ls == 0.0) {
                 out_b[k] = mx + log(se) - in_a[k * c + tc];
             } else {
                 var qz = 0.0;
