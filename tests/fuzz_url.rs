@@ -77,6 +77,17 @@ fn int_of(s: &str) -> Option<i128> {
         .or_else(|| s.parse::<f64>().ok().filter(|f| f.is_finite() && f.fract() == 0.0).map(|f| f as i128))
 }
 
+/// A comma list of names decoded as written (case-insensitively; `dedup`: repeats dropped).
+fn names(t: &str, got: &[String], dedup: bool) -> bool {
+    let mut want: Vec<String> = Vec::new();
+    for p in t.split(',').map(|p| p.trim().to_ascii_lowercase()) {
+        if !(dedup && want.contains(&p)) {
+            want.push(p);
+        }
+    }
+    want.len() == got.len() && want.iter().zip(got).all(|(a, b)| a.eq_ignore_ascii_case(b))
+}
+
 fn name_of<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v).unwrap().as_str().unwrap().to_string()
 }
@@ -101,7 +112,60 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
                 parts.len() == e.layers.len() && parts.iter().zip(&e.layers).all(|(p, w)| *p == Some((*w).into()))
             }
         }
-        "act" => name_of(&e.act).eq_ignore_ascii_case(t),
+        "act" => names(t, &e.act.iter().map(name_of).collect::<Vec<_>>(), false),
+        "features" => names(t, &e.features.iter().map(name_of).collect::<Vec<_>>(), true),
+        "hide" => names(t, &e.hide, true) || t.is_empty() && e.hide.is_empty(),
+        "labels" => name_of(&e.labels).eq_ignore_ascii_case(t),
+        "sched" => name_of(&e.sched).eq_ignore_ascii_case(t),
+        "init" => name_of(&e.init).eq_ignore_ascii_case(t),
+        "classes" => int(e.classes.into()),
+        "dim" => int(e.dim.into()),
+        "rff" => int(e.rff.into()),
+        "hourglass" => int(e.hourglass.into()),
+        "base" => int(e.base.into()),
+        "seeds" => int(e.seeds.into()),
+        "warmup" => int(e.warmup.into()),
+        "decay_every" => int(e.decay_every.into()),
+        "flip" => float(e.flip),
+        "rff_scale" => float(e.rff_scale),
+        "w0" => float(e.w0),
+        "momentum" => float(e.momentum),
+        "beta1" => float(e.beta1),
+        "beta2" => float(e.beta2),
+        "decay" => float(e.decay),
+        "clip" => float(e.clip),
+        "l1" => float(e.l1),
+        "dropout" => float(e.dropout),
+        "smooth" => float(e.smooth),
+        "gnoise" => float(e.gnoise),
+        "alpha" => float(e.alpha),
+        "freqs" => {
+            let parts: Vec<Option<f32>> = t.split(',').map(|p| p.trim().parse::<f32>().ok()).collect();
+            parts.len() == e.freqs.len() && parts.iter().zip(&e.freqs).all(|(p, f)| *p == Some(*f))
+        }
+        "pts" => {
+            // Taken as written when every number is finite and in range, and whole triples: the
+            // codec then keeps coordinates to 0.01 without a notice.
+            let nums: Vec<Option<f32>> =
+                t.split(',').map(|p| p.trim().parse::<f32>().ok().filter(|x| x.is_finite())).collect();
+            if t.is_empty() {
+                e.pts.is_empty()
+            } else if !nums.len().is_multiple_of(3)
+                || nums.len() / 3 > limits::MAX_POINTS
+                || nums.iter().any(Option::is_none)
+            {
+                false
+            } else {
+                let q = |v: f32| (v * 100.0).round() / 100.0;
+                let n: Vec<f32> = nums.into_iter().flatten().collect();
+                n.chunks(3).zip(&e.pts).all(|(c, p)| {
+                    c[0].abs() <= 6.0
+                        && c[1].abs() <= 6.0
+                        && c[2].abs() <= 10.0
+                        && (q(c[0]), q(c[1]), c[2]) == (p.x, p.y, p.v)
+                }) && n.len() / 3 == e.pts.len()
+            }
+        }
         "loss" => name_of(&e.loss).eq_ignore_ascii_case(t),
         "opt" => name_of(&e.opt).eq_ignore_ascii_case(t),
         "lr" => float(e.lr),
@@ -110,7 +174,14 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
         "wd" => float(e.wd),
         "steps" => int(e.steps.into()),
         "backend" => name_of(&e.backend).eq_ignore_ascii_case(t),
-        "show_test" => {
+        "show_test" | "resid" | "nesterov" | "discretize" | "logx" => {
+            let field = match key {
+                "show_test" => e.show_test,
+                "resid" => e.resid,
+                "nesterov" => e.nesterov,
+                "discretize" => e.discretize,
+                _ => e.logx,
+            };
             let want = if t == "1" || t.eq_ignore_ascii_case("true") {
                 Some(true)
             } else if t == "0" || t.eq_ignore_ascii_case("false") {
@@ -118,7 +189,7 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
             } else {
                 None
             };
-            want == Some(e.show_test)
+            want == Some(field)
         }
         _ => unreachable!("{key}"),
     }
@@ -284,7 +355,7 @@ fn each_bad_field_alone_is_named_and_defaulted_or_clamped() {
     let bad: &[(&str, &[&str])] = &[
         ("v", &["0", "2", "-1", "1.5", "one", "1e308", ""]),
         ("seed", &["-1", "18446744073709551616", "NaN", "1.5", "1e308"]),
-        ("data", &["moons", "<script>alert(1)</script>", "xor\u{0}", ""]),
+        ("data", &["donut", "<script>alert(1)</script>", "xor\u{0}", ""]),
         ("n", &["-5", "0", "1e308", "NaN", "99999999999999999999999", "-0", "10001"]),
         ("train", &["NaN", "inf", "-inf", "1e308", "-0", "0", "1"]),
         ("noise", &["NaN", "inf", "1e39", "-1", "51"]),
@@ -294,7 +365,20 @@ fn each_bad_field_alone_is_named_and_defaulted_or_clamped() {
         ("l2", &["-1", "11", "NaN"]),
         ("wd", &["-1", "21", "inf"]),
         ("steps", &["0", "-1", "10000001", "1e308"]),
-        ("act", &["gelu", ""]),
+        ("act", &["swish", ""]),
+        ("flip", &["-0.1", "1.5", "NaN"]),
+        ("classes", &["1", "6", "x"]),
+        ("dim", &["1", "101"]),
+        ("freqs", &["", "a", "0", "1,2,3,4,5,6,7,8,9"]),
+        ("pts", &["1,2", "x,1,0", "7,0,1"]),
+        ("features", &["z", ""]),
+        ("rff", &["-1", "1025"]),
+        ("opt", &["lion"]),
+        ("sched", &["linear"]),
+        ("init", &["orthogonal"]),
+        ("dropout", &["0.95", "-1"]),
+        ("seeds", &["0", "65"]),
+        ("hide", &["nope"]),
         ("loss", &["hinge"]),
         ("opt", &["rmsprop"]),
         ("backend", &["cuda", "gpu"]),
@@ -322,7 +406,19 @@ fn each_bad_field_alone_is_named_and_defaulted_or_clamped() {
                 "l2" => e.l2 = def.l2,
                 "wd" => e.wd = def.wd,
                 "steps" => e.steps = def.steps,
-                "act" => e.act = def.act,
+                "act" => e.act = def.act.clone(),
+                "flip" => e.flip = def.flip,
+                "classes" => e.classes = def.classes,
+                "dim" => e.dim = def.dim,
+                "freqs" => e.freqs = def.freqs.clone(),
+                "pts" => e.pts = def.pts.clone(),
+                "features" => e.features = def.features.clone(),
+                "rff" => e.rff = def.rff,
+                "sched" => e.sched = def.sched,
+                "init" => e.init = def.init,
+                "dropout" => e.dropout = def.dropout,
+                "seeds" => e.seeds = def.seeds,
+                "hide" => e.hide = def.hide.clone(),
                 "loss" => e.loss = def.loss,
                 "opt" => e.opt = def.opt,
                 "backend" => e.backend = def.backend,

@@ -1,7 +1,7 @@
 //! The share-URL codec (`experiment::url`): round trips, hostile input, key documentation.
 #![cfg(not(target_arch = "wasm32"))]
 
-use grokpad::experiment::{limits, url::*, Activation, BackendChoice, Dataset, Experiment, Loss, Optimizer};
+use grokpad::experiment::{limits, types::*, url::*, Experiment};
 use proptest::prelude::*;
 
 /// Decodes `input`, expecting exactly one notice, about `key`.
@@ -23,21 +23,53 @@ fn clean(input: &str) -> Experiment {
 fn all_changed() -> Experiment {
     Experiment {
         seed: 42,
-        data: Dataset::Spiral,
+        data: Dataset::Moons,
         n: 1000,
         train: 0.8,
         noise: 25.0,
+        classes: 4,
+        dim: 20,
+        flip: 0.2,
+        labels: Labels::Random,
+        freqs: vec![2.0, 5.5],
+        pts: vec![Point { x: 1.25, y: -3.5, v: 1.0 }, Point { x: 0.0, y: 6.0, v: 0.0 }],
+        features: vec![Feature::X, Feature::Y, Feature::Xy, Feature::Sinx],
+        rff: 16,
+        rff_scale: 3.0,
         layers: vec![8, 8, 3],
-        act: Activation::Relu,
+        act: vec![Activation::Gelu],
+        w0: 30.0,
+        resid: true,
+        hourglass: 4,
         loss: Loss::Ce,
-        opt: Optimizer::Adam,
+        opt: Optimizer::Momentum,
         lr: 0.001,
+        momentum: 0.8,
+        nesterov: true,
+        beta1: 0.5,
+        beta2: 0.98,
+        sched: Schedule::Cosine,
+        warmup: 50,
+        decay_every: 300,
+        decay: 0.1,
         bs: 32,
+        clip: 1.5,
+        l1: 0.001,
         l2: 0.01,
         wd: 0.5,
+        dropout: 0.2,
+        smooth: 0.1,
+        gnoise: 0.01,
+        init: Init::Mup,
+        alpha: 3.0,
+        base: 16,
+        seeds: 8,
         steps: 5000,
         backend: BackendChoice::Cpu,
         show_test: false,
+        discretize: true,
+        logx: true,
+        hide: vec!["lr".into(), "wd".into()],
     }
 }
 
@@ -75,8 +107,12 @@ fn encodes_only_non_defaults_in_field_order() {
     let all = encode(&all_changed());
     assert_eq!(
         all,
-        "v=1&seed=42&data=spiral&n=1000&train=0.8&noise=25&layers=8,8,3&act=relu&loss=ce\
-         &opt=adam&lr=0.001&bs=32&l2=0.01&wd=0.5&steps=5000&backend=cpu&show_test=0"
+        "v=1&seed=42&data=moons&n=1000&train=0.8&noise=25&classes=4&dim=20&flip=0.2&labels=random\
+         &freqs=2,5.5&pts=1.25,-3.5,1,0,6,0&features=x,y,xy,sinx&rff=16&rff_scale=3&layers=8,8,3&act=gelu\
+         &w0=30&resid=1&hourglass=4&loss=ce&opt=momentum&lr=0.001&momentum=0.8&nesterov=1&beta1=0.5\
+         &beta2=0.98&sched=cosine&warmup=50&decay_every=300&decay=0.1&bs=32&clip=1.5&l1=0.001&l2=0.01\
+         &wd=0.5&dropout=0.2&smooth=0.1&gnoise=0.01&init=mup&alpha=3&base=16&seeds=8&steps=5000\
+         &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -160,12 +196,13 @@ fn seed_is_any_u64() {
 fn enums_and_flags() {
     let e = clean("data=Spiral&act=SIGMOID&loss=ce&opt=adam&backend=webgpu&show_test=false");
     assert_eq!(
-        (e.data, e.act, e.loss, e.opt, e.backend, e.show_test),
-        (Dataset::Spiral, Activation::Sigmoid, Loss::Ce, Optimizer::Adam, BackendChoice::Webgpu, false)
+        (e.data, e.act.clone(), e.loss, e.opt, e.backend, e.show_test),
+        (Dataset::Spiral, vec![Activation::Sigmoid], Loss::Ce, Optimizer::Adam, BackendChoice::Webgpu, false)
     );
-    let (e, n) = one("data=moons", "data");
+    let (e, n) = one("data=donut", "data");
     assert_eq!(e.data, Dataset::Circle);
-    assert_eq!(n.message, "expected one of circle, xor, gauss, spiral, using default circle");
+    assert!(n.message.starts_with("expected one of circle, xor, gauss, spiral, moons,"), "{}", n.message);
+    assert!(n.message.ends_with("custom, using default circle"), "{}", n.message);
     assert!(one("show_test=yes", "show_test").0.show_test);
 }
 
@@ -325,18 +362,20 @@ fn f32_in((lo, hi): (f32, f32)) -> impl Strategy<Value = f32> {
 
 fn experiment() -> impl Strategy<Value = Experiment> {
     use prop::sample::select;
+    let datasets = grokpad::experiment::types::DATA.iter().map(|d| d.1).collect::<Vec<_>>();
+    let acts = grokpad::experiment::types::ACT.iter().map(|d| d.1).collect::<Vec<_>>();
     let a = (
         any::<u64>(),
-        select(vec![Dataset::Circle, Dataset::Xor, Dataset::Gauss, Dataset::Spiral]),
+        select(datasets),
         limits::N.0..=limits::N.1,
         f32_in(limits::TRAIN),
         f32_in(limits::NOISE),
         prop::collection::vec(limits::WIDTH.0..=limits::WIDTH.1, 0..=limits::MAX_LAYERS),
-        select(vec![Activation::Relu, Activation::Tanh, Activation::Sigmoid, Activation::Linear]),
+        prop::collection::vec(select(acts), 1..=limits::MAX_LAYERS),
         select(vec![Loss::Mse, Loss::Ce]),
     );
     let b = (
-        select(vec![Optimizer::Sgd, Optimizer::Adam]),
+        select(grokpad::experiment::types::OPT.iter().map(|d| d.1).collect::<Vec<_>>()),
         f32_in(limits::LR),
         limits::BS.0..=limits::BS.1,
         f32_in(limits::L2),
@@ -345,26 +384,90 @@ fn experiment() -> impl Strategy<Value = Experiment> {
         select(vec![BackendChoice::Auto, BackendChoice::Webgpu, BackendChoice::Cpu]),
         any::<bool>(),
     );
-    (a, b).prop_map(
-        |((seed, data, n, train, noise, layers, act, loss), (opt, lr, bs, l2, wd, steps, backend, show_test))| {
-            Experiment {
+    let pt = (-600i32..=600, -600i32..=600, 0u8..5).prop_map(|(x, y, v)| Point {
+        x: x as f32 / 100.0,
+        y: y as f32 / 100.0,
+        v: v as f32,
+    });
+    let c = (
+        (limits::CLASSES.0..=limits::CLASSES.1, limits::DIM.0..=limits::DIM.1, f32_in(limits::FLIP)),
+        prop::collection::vec(f32_in(limits::FREQ), 1..=limits::MAX_FREQS),
+        prop::collection::vec(pt, 0..20),
+        (
+            prop::sample::subsequence(vec![Feature::Y, Feature::X2, Feature::Y2, Feature::Xy, Feature::Siny], 0..=5),
+            0..=64u32,
+        ),
+        (f32_in(limits::W0), any::<bool>(), 0..=64u32, f32_in(limits::MOMENTUM), f32_in(limits::BETA2)),
+        (f32_in(limits::CLIP), f32_in(limits::DROPOUT), f32_in(limits::SMOOTH), f32_in(limits::ALPHA)),
+        (limits::SEEDS.0..=limits::SEEDS.1, any::<bool>(), prop::sample::subsequence(vec!["lr", "wd", "data"], 0..=3)),
+    );
+    (a, b, c).prop_map(
+        |(
+            (seed, data, n, train, noise, layers, act, loss),
+            (opt, lr, bs, l2, wd, steps, backend, show_test),
+            (
+                (classes, dim, flip),
+                freqs,
+                pts,
+                (more, rff),
+                (w0, resid, hourglass, momentum, beta2),
+                (clip, dropout, smooth, alpha),
+                (seeds, logx, hide),
+            ),
+        )| {
+            let mut features = vec![Feature::X];
+            features.extend(more);
+            let mut e = Experiment {
                 seed,
                 data,
                 n,
                 train,
                 noise,
+                classes,
+                dim,
+                flip,
+                freqs,
+                pts,
+                features,
+                rff,
                 layers,
                 act,
+                w0,
+                resid,
+                hourglass,
                 loss,
                 opt,
                 lr,
+                momentum,
+                beta2,
                 bs,
+                clip,
                 l2,
                 wd,
+                dropout,
+                smooth,
+                alpha,
+                seeds,
                 steps,
                 backend,
                 show_test,
+                logx,
+                hide: hide.into_iter().map(String::from).collect(),
+                ..Default::default()
+            };
+            // A consistent experiment (the codec reports the cross-key conflicts).
+            if e.is_regression() {
+                (e.flip, e.loss) = (0.0, Loss::Mse);
+            } else if e.classes_out() > 2 {
+                e.loss = Loss::Ce;
             }
+            if e.act.len() != e.layers.len() {
+                e.act.truncate(1);
+            }
+            if e.data == Dataset::Custom && e.pts.len() < 4 {
+                e.data = Dataset::Moons;
+            }
+            e
         },
     )
 }
@@ -461,4 +564,38 @@ proptest! {
         prop_assert_eq!(&d.notices[0].key, &key);
         prop_assert_eq!(d.experiment, Experiment::default());
     }
+}
+
+#[test]
+fn list_keys_and_cross_key_rules() {
+    let e = clean("layers=4,4&act=relu,sin");
+    assert_eq!(e.act, vec![Activation::Relu, Activation::Sin]);
+    assert_eq!((e.act_of(0), e.act_of(1), e.act_of(2)), (Activation::Relu, Activation::Sin, Activation::Sin));
+    let (e, n) = one("layers=4&act=relu,sin", "act");
+    assert_eq!(e.act.len(), 2);
+    assert!(n.message.contains("2 activations for 1 hidden layers"), "{}", n.message);
+    // Features: deduplicated silently, order kept; inputs count RFF pairs; 1-D data drops y.
+    let e = clean("features=xy,x,xy&rff=3");
+    assert_eq!((e.features.clone(), e.inputs()), (vec![Feature::Xy, Feature::X], 8));
+    let e = clean("data=sines&features=x,y,x2");
+    assert_eq!(e.inputs(), 2);
+    let (e, n) = one("data=sines&features=y", "features");
+    assert_eq!(
+        (e.features.clone(), n.message.as_str()),
+        (vec![Feature::X, Feature::Y], "1-D data needs a feature of x, adding x")
+    );
+    // Points: quantized to 0.01, clamped, capped; regression rules; classes and outputs.
+    let e = clean("data=custom&loss=ce&pts=1.234,-2,1,0,0,0,1,1,2,3,3,0");
+    assert_eq!((e.pts.len(), e.pts[0].x, e.classes_out(), e.outputs()), (4, 1.23, 3, 3));
+    assert!(one("pts=9,0,1", "pts").1.message.contains("clamped"));
+    let many = vec!["1,1,0"; 301].join(",");
+    assert_eq!(one(&format!("pts={many}"), "pts").0.pts.len(), 300);
+    assert!(one("data=plane&loss=ce", "loss").1.message.contains("regression"));
+    assert_eq!(clean("data=plane").outputs(), 1);
+    let (e, n) = one("data=rings&classes=5", "loss");
+    assert_eq!((e.outputs(), e.uses_ce()), (5, true));
+    assert!(n.message.contains("cross-entropy"));
+    assert_eq!(clean("data=xorclusters&dim=50").widths(), vec![50, 4, 2, 1]);
+    assert_eq!(one("hide=lr,bogus", "hide").0.hide, vec!["lr".to_string()]);
+    assert_eq!(one("freqs=1,100", "freqs").0.freqs, vec![1.0, 64.0]);
 }

@@ -85,6 +85,8 @@ pub fn generate(kind: Dataset, n: usize, noise: f32, seed: u64) -> Vec<(f64, f64
                 pts.push((x, y, label));
             }
         }
+        // Interim (schema commit): the data branch implements the new generators.
+        _ => return generate(Dataset::Circle, n, noise as f32 * 100.0, seed),
     }
     pts
 }

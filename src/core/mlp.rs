@@ -51,6 +51,32 @@ pub struct ModelSpec {
     pub models: usize,
 }
 
+impl ModelSpec {
+    /// The spec of `e`: widths, per-layer activations, w0, resid, hourglass, dropout, and the
+    /// head: regression data → `Regression`, cross-entropy (asked for or > 2 classes) →
+    /// `Softmax { smooth }`, else TFP's tanh head. A default experiment gives today's layout.
+    pub fn from_experiment(e: &Experiment, models: usize) -> Self {
+        let widths = e.widths();
+        let head = if e.is_regression() {
+            HeadKind::Regression
+        } else if e.uses_ce() {
+            HeadKind::Softmax { smooth: e.smooth }
+        } else {
+            HeadKind::Tanh
+        };
+        ModelSpec {
+            acts: (0..widths.len().saturating_sub(2)).map(|l| e.act_of(l).into()).collect(),
+            widths,
+            w0: e.w0,
+            resid: e.resid,
+            hourglass: e.hourglass as usize,
+            dropout: e.dropout,
+            head,
+            models,
+        }
+    }
+}
+
 /// The parameter layout of an MLP (per model) and the number of models M.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
@@ -113,8 +139,9 @@ impl Layout {
         Layout { layers, p: off, models: spec.models, loss, head: spec.head, w0: spec.w0, dropout: spec.dropout }
     }
 
+    /// The layout of `e` over `models` models (`ModelSpec::from_experiment`).
     pub fn from_experiment(e: &Experiment, models: usize) -> Self {
-        Layout::new(&e.widths(), e.act.into(), e.loss, models)
+        Layout::build(&ModelSpec::from_experiment(e, models))
     }
 
     pub fn inputs(&self) -> usize {

@@ -115,8 +115,11 @@ impl CpuBackend {
             }
         }
         match self.s.opt {
-            Optimizer::Sgd => sgd(&mut self.s.params, &self.grads, &self.mask, h),
-            Optimizer::Adam => adam(&mut self.s.params, &self.grads, &self.mask, &mut self.m1, &mut self.m2, h),
+            // Interim (schema commit): the optim branch adds momentum.
+            Optimizer::Sgd | Optimizer::Momentum => sgd(&mut self.s.params, &self.grads, &self.mask, h),
+            Optimizer::Adam | Optimizer::Adamw => {
+                adam(&mut self.s.params, &self.grads, &self.mask, &mut self.m1, &mut self.m2, h)
+            }
         }
         self.steps += 1;
         let p = self.s.layout.p;

@@ -6,6 +6,9 @@
 
 mod fields;
 pub mod hostile;
+mod keys;
+mod lists;
+pub mod types;
 pub mod url;
 
 use serde::{Deserialize, Serialize};
@@ -25,54 +28,38 @@ pub mod limits {
     pub const L2: (f32, f32) = (0.0, 10.0);
     pub const WD: (f32, f32) = (0.0, 20.0);
     pub const STEPS: (u64, u64) = (1, 10_000_000);
+    pub const CLASSES: (u32, u32) = (2, 5);
+    pub const DIM: (u32, u32) = (2, 100);
+    pub const FLIP: (f32, f32) = (0.0, 1.0);
+    pub const MAX_FREQS: usize = 8;
+    pub const FREQ: (f32, f32) = (0.1, 64.0);
+    /// Drawn points kept in the URL; beyond this the page offers a CSV file instead.
+    pub const MAX_POINTS: usize = 300;
+    pub const POINT_COORD: (f32, f32) = (-6.0, 6.0);
+    pub const POINT_VALUE: (f32, f32) = (-10.0, 10.0);
+    pub const RFF: (u32, u32) = (0, 1024);
+    pub const RFF_SCALE: (f32, f32) = (0.01, 100.0);
+    pub const W0: (f32, f32) = (0.1, 100.0);
+    pub const HOURGLASS: (u32, u32) = (0, 1024);
+    pub const MOMENTUM: (f32, f32) = (0.0, 0.999);
+    pub const BETA1: (f32, f32) = (0.0, 0.9999);
+    pub const BETA2: (f32, f32) = (0.0, 0.99999);
+    pub const WARMUP: (u64, u64) = (0, 10_000_000);
+    pub const DECAY_EVERY: (u64, u64) = (1, 10_000_000);
+    pub const DECAY: (f32, f32) = (0.01, 1.0);
+    pub const CLIP: (f32, f32) = (0.0, 1000.0);
+    pub const L1: (f32, f32) = (0.0, 10.0);
+    pub const DROPOUT: (f32, f32) = (0.0, 0.9);
+    pub const SMOOTH: (f32, f32) = (0.0, 0.5);
+    pub const GNOISE: (f32, f32) = (0.0, 10.0);
+    pub const ALPHA: (f32, f32) = (0.0, 100.0);
+    pub const BASE: (u32, u32) = (1, 1024);
+    pub const SEEDS: (u32, u32) = (1, 64);
 }
 
-/// TensorFlow Playground's four classification datasets (TFP `dataset.ts`), on [-6, 6]².
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dataset {
-    Circle,
-    Xor,
-    Gauss,
-    Spiral,
-}
+pub use types::*;
 
-/// Hidden-layer activation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Activation {
-    Relu,
-    Tanh,
-    Sigmoid,
-    Linear,
-}
-
-/// Loss: `mse` = TFP's square loss on a tanh output with labels ±1; `ce` = softmax cross-entropy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Loss {
-    Mse,
-    Ce,
-}
-
-/// Optimizer: plain SGD or Adam (Kingma & Ba 2015, with bias correction).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Optimizer {
-    Sgd,
-    Adam,
-}
-
-/// Where training runs. `webgpu` in a URL means the native wgpu backend in the CLI.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BackendChoice {
-    Auto,
-    Webgpu,
-    Cpu,
-}
-
-/// One experiment. Field names are the URL keys.
+/// One experiment. Field names are the URL keys, in URL order (`keys.rs` documents each).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Experiment {
     pub seed: u64,
@@ -83,24 +70,78 @@ pub struct Experiment {
     pub train: f32,
     /// TFP's noise, 0–50 (percent of the data radius; jitters points before labelling).
     pub noise: f32,
+    /// Classes of `rings`.
+    pub classes: u32,
+    /// Dimension of `xorclusters`.
+    pub dim: u32,
+    /// Fraction of training labels moved to a different class (test labels never change).
+    pub flip: f32,
+    pub labels: Labels,
+    /// Frequencies of `sines`.
+    pub freqs: Vec<f32>,
+    /// Drawn points of `custom`.
+    pub pts: Vec<Point>,
+    /// Input features (never empty).
+    pub features: Vec<Feature>,
+    /// Random Fourier features (Tancik et al. 2020): count and scale σ.
+    pub rff: u32,
+    pub rff_scale: f32,
     /// Hidden widths; empty = no hidden layer.
     pub layers: Vec<u32>,
-    pub act: Activation,
+    /// One activation for every hidden layer, or one per hidden layer (the last repeats).
+    pub act: Vec<Activation>,
+    /// SIREN's ω₀ for `sin`.
+    pub w0: f32,
+    /// Residual connections around equal-width hidden layers.
+    pub resid: bool,
+    /// Hourglass blocks (wide-narrow-wide): the narrow width, 0 = off.
+    pub hourglass: u32,
     pub loss: Loss,
     pub opt: Optimizer,
     pub lr: f32,
+    pub momentum: f32,
+    pub nesterov: bool,
+    pub beta1: f32,
+    pub beta2: f32,
+    pub sched: Schedule,
+    /// Warmup steps (`warmup` and `cosine` schedules).
+    pub warmup: u64,
+    /// `step` schedule: multiply the rate by `decay` every `decay_every` steps.
+    pub decay_every: u64,
+    pub decay: f32,
     /// Batch size; clamped at run time to the number of training points.
     pub bs: u32,
+    /// Gradient clipping by global norm per model; 0 = off.
+    pub clip: f32,
+    /// L1 penalty on weights (not biases): g += l1·sign(w).
+    pub l1: f32,
     /// L2 penalty on weights (not biases), added to the gradient as `l2 * w`.
     pub l2: f32,
-    /// Decoupled weight decay on weights, w ← w − lr·wd·w each step (with Adam: AdamW,
-    /// Loshchilov & Hutter 2019).
+    /// Decoupled weight decay on weights, w ← w − lr·wd·w each step (Loshchilov & Hutter 2019).
     pub wd: f32,
+    pub dropout: f32,
+    /// Label smoothing ε (cross-entropy).
+    pub smooth: f32,
+    /// Gradient noise η: variance η/(1+t)^0.55 (Neelakantan et al. 2015).
+    pub gnoise: f32,
+    pub init: Init,
+    /// Init-scale multiplier α (Omnigrok, Liu et al. 2022).
+    pub alpha: f32,
+    /// muP base width.
+    pub base: u32,
+    /// Models trained together on the model axis, seeds `seed`, `seed + 1`, …
+    pub seeds: u32,
     /// Run length for the CLI and presets; the page trains until paused.
     pub steps: u64,
     pub backend: BackendChoice,
     /// View: draw the test points on the boundary plot.
     pub show_test: bool,
+    /// View: two-colour boundary instead of the continuous score.
+    pub discretize: bool,
+    /// View: log step axis on the curves.
+    pub logx: bool,
+    /// Classroom links: URL keys whose controls the page hides.
+    pub hide: Vec<String>,
 }
 
 impl Default for Experiment {
@@ -111,17 +152,49 @@ impl Default for Experiment {
             n: 500,
             train: 0.5,
             noise: 0.0,
+            classes: 3,
+            dim: 2,
+            flip: 0.0,
+            labels: Labels::Given,
+            freqs: vec![1.0, 3.0, 9.0],
+            pts: Vec::new(),
+            features: vec![Feature::X, Feature::Y],
+            rff: 0,
+            rff_scale: 1.0,
             layers: vec![4, 2],
-            act: Activation::Tanh,
+            act: vec![Activation::Tanh],
+            w0: 1.0,
+            resid: false,
+            hourglass: 0,
             loss: Loss::Mse,
             opt: Optimizer::Sgd,
             lr: 0.03,
+            momentum: 0.9,
+            nesterov: false,
+            beta1: 0.9,
+            beta2: 0.999,
+            sched: Schedule::Constant,
+            warmup: 100,
+            decay_every: 1000,
+            decay: 0.5,
             bs: 10,
+            clip: 0.0,
+            l1: 0.0,
             l2: 0.0,
             wd: 0.0,
+            dropout: 0.0,
+            smooth: 0.0,
+            gnoise: 0.0,
+            init: Init::Standard,
+            alpha: 1.0,
+            base: 8,
+            seeds: 1,
             steps: 2000,
             backend: BackendChoice::Auto,
             show_test: true,
+            discretize: false,
+            logx: false,
+            hide: Vec::new(),
         }
     }
 }
@@ -140,16 +213,52 @@ impl Experiment {
     pub fn batch(&self) -> usize {
         (self.bs as usize).clamp(1, self.n_train())
     }
-    /// Number of output units: 1 (tanh, ±1 targets) for MSE, 2 (softmax) for cross-entropy.
-    pub fn outputs(&self) -> usize {
-        match self.loss {
-            Loss::Mse => 1,
-            Loss::Ce => 2,
+    /// Activation of hidden layer `l` (the last listed one repeats).
+    pub fn act_of(&self, l: usize) -> Activation {
+        self.act.get(l).or(self.act.last()).copied().unwrap_or(Activation::Tanh)
+    }
+    pub fn is_regression(&self) -> bool {
+        self.data.is_regression()
+    }
+    /// Classes of the data: 0 for regression, `classes` for rings, 1 + the largest drawn class
+    /// (at least 2) for custom points, else 2.
+    pub fn classes_out(&self) -> usize {
+        match self.data {
+            d if d.is_regression() => 0,
+            Dataset::Rings => self.classes as usize,
+            Dataset::Custom => {
+                let top = self.pts.iter().map(|p| p.v.max(0.0) as usize).max().unwrap_or(1);
+                (top + 1).clamp(2, limits::CLASSES.1 as usize)
+            }
+            _ => 2,
         }
+    }
+    /// Softmax cross-entropy: asked for, or needed (more than two classes).
+    pub fn uses_ce(&self) -> bool {
+        !self.is_regression() && (self.loss == Loss::Ce || self.classes_out() > 2)
+    }
+    /// Number of output units: 1 for regression and for TFP's tanh output (MSE, two classes),
+    /// else one logit per class.
+    pub fn outputs(&self) -> usize {
+        if self.uses_ce() {
+            self.classes_out()
+        } else {
+            1
+        }
+    }
+    /// Model inputs: `dim` coordinates for XOR clusters, else the features (those using y
+    /// dropped for 1-D data) plus two per random Fourier feature.
+    pub fn inputs(&self) -> usize {
+        if self.data == Dataset::Xorclusters {
+            return self.dim as usize;
+        }
+        let uses_y = |f: &Feature| matches!(f, Feature::Y | Feature::Y2 | Feature::Xy | Feature::Siny);
+        let f = self.features.iter().filter(|f| !(self.data.is_1d() && uses_y(f))).count();
+        f + 2 * self.rff as usize
     }
     /// Layer widths from input to output, e.g. `[2, 4, 2, 1]`.
     pub fn widths(&self) -> Vec<usize> {
-        let mut w = vec![2usize];
+        let mut w = vec![self.inputs()];
         w.extend(self.layers.iter().map(|&h| h as usize));
         w.push(self.outputs());
         w

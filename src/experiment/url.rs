@@ -12,86 +12,67 @@
 //!   control and bidi characters but not HTML-escaped; the UI must render it as text.
 
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use super::fields::{join, name, wide, Notes};
-use super::{limits, Activation, BackendChoice, Dataset, Experiment, Loss, Optimizer, URL_VERSION};
-
-/// Documentation of one URL key (README table, UI help).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct KeyDoc {
-    pub key: &'static str,
-    pub range: &'static str,
-    pub default: &'static str,
-    pub meaning: &'static str,
-}
-
-const fn doc(key: &'static str, range: &'static str, default: &'static str, meaning: &'static str) -> KeyDoc {
-    KeyDoc { key, range, default, meaning }
-}
-
-/// Every key of the URL, in the order [`encode`] writes them: `v`, then the struct's fields.
-pub const KEYS: &[KeyDoc] = &[
-    doc("v", "1", "1", "Format version. Missing means 1; newer versions are read as 1."),
-    doc("seed", "0–18446744073709551615", "1", "Random seed: data, initial weights, batch order."),
-    doc("data", "circle, xor, gauss, spiral", "circle", "Dataset (TensorFlow Playground's four)."),
-    doc("n", "20–10000", "500", "Total points generated (train + test)."),
-    doc("train", "0.1–0.9", "0.5", "Fraction of the points used for training."),
-    doc("noise", "0–50", "0", "Noise, in percent of the data radius."),
-    doc("layers", "up to 8 widths of 1–1024", "4,2", "Hidden widths, comma-separated; empty = none."),
-    doc("act", "relu, tanh, sigmoid, linear", "tanh", "Hidden-layer activation."),
-    doc("loss", "mse, ce", "mse", "Square loss on a tanh output, or softmax cross-entropy."),
-    doc("opt", "sgd, adam", "sgd", "Optimizer."),
-    doc("lr", "0.000001–1000", "0.03", "Learning rate."),
-    doc("bs", "1–10000", "10", "Batch size (at most the training set at run time)."),
-    doc("l2", "0–10", "0", "L2 penalty on weights (not biases)."),
-    doc("wd", "0–20", "0", "Decoupled weight decay on weights (Adam + wd = AdamW)."),
-    doc("steps", "1–10000000", "2000", "Run length in steps (CLI and presets)."),
-    doc("backend", "auto, webgpu, cpu", "auto", "Where training runs."),
-    doc("show_test", "0, 1", "1", "Draw the test points on the boundary plot."),
-];
-
-/// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).
-pub fn keys_markdown() -> String {
-    let mut s = String::from("| key | range | default | meaning |\n|---|---|---|---|\n");
-    for k in KEYS {
-        let _ = writeln!(s, "| `{}` | {} | `{}` | {} |", k.key, k.range, k.default, k.meaning);
-    }
-    s
-}
-
-const DATA: &[(&str, Dataset)] =
-    &[("circle", Dataset::Circle), ("xor", Dataset::Xor), ("gauss", Dataset::Gauss), ("spiral", Dataset::Spiral)];
-const ACT: &[(&str, Activation)] = &[
-    ("relu", Activation::Relu),
-    ("tanh", Activation::Tanh),
-    ("sigmoid", Activation::Sigmoid),
-    ("linear", Activation::Linear),
-];
-const LOSS: &[(&str, Loss)] = &[("mse", Loss::Mse), ("ce", Loss::Ce)];
-const OPT: &[(&str, Optimizer)] = &[("sgd", Optimizer::Sgd), ("adam", Optimizer::Adam)];
-const BACKEND: &[(&str, BackendChoice)] =
-    &[("auto", BackendChoice::Auto), ("webgpu", BackendChoice::Webgpu), ("cpu", BackendChoice::Cpu)];
+pub use super::keys::{keys_markdown, KeyDoc, KEYS};
+use super::lists::{fmt_names, fmt_points};
+use super::types::*;
+use super::{limits, Experiment, URL_VERSION};
 
 /// Every field's URL value, in struct (= URL) order. Floats use the shortest round-trip form.
-fn field_values(e: &Experiment) -> [(&'static str, String); 16] {
-    [
+fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
+    let b = |v: bool| u8::from(v).to_string();
+    let floats = |v: &[f32]| v.iter().map(f32::to_string).collect::<Vec<_>>().join(",");
+    vec![
         ("seed", e.seed.to_string()),
         ("data", name(DATA, e.data).to_string()),
         ("n", e.n.to_string()),
         ("train", e.train.to_string()),
         ("noise", e.noise.to_string()),
+        ("classes", e.classes.to_string()),
+        ("dim", e.dim.to_string()),
+        ("flip", e.flip.to_string()),
+        ("labels", name(LABELS, e.labels).to_string()),
+        ("freqs", floats(&e.freqs)),
+        ("pts", fmt_points(&e.pts)),
+        ("features", fmt_names(FEATURES, &e.features)),
+        ("rff", e.rff.to_string()),
+        ("rff_scale", e.rff_scale.to_string()),
         ("layers", join(&e.layers)),
-        ("act", name(ACT, e.act).to_string()),
+        ("act", fmt_names(ACT, &e.act)),
+        ("w0", e.w0.to_string()),
+        ("resid", b(e.resid)),
+        ("hourglass", e.hourglass.to_string()),
         ("loss", name(LOSS, e.loss).to_string()),
         ("opt", name(OPT, e.opt).to_string()),
         ("lr", e.lr.to_string()),
+        ("momentum", e.momentum.to_string()),
+        ("nesterov", b(e.nesterov)),
+        ("beta1", e.beta1.to_string()),
+        ("beta2", e.beta2.to_string()),
+        ("sched", name(SCHED, e.sched).to_string()),
+        ("warmup", e.warmup.to_string()),
+        ("decay_every", e.decay_every.to_string()),
+        ("decay", e.decay.to_string()),
         ("bs", e.bs.to_string()),
+        ("clip", e.clip.to_string()),
+        ("l1", e.l1.to_string()),
         ("l2", e.l2.to_string()),
         ("wd", e.wd.to_string()),
+        ("dropout", e.dropout.to_string()),
+        ("smooth", e.smooth.to_string()),
+        ("gnoise", e.gnoise.to_string()),
+        ("init", name(INIT, e.init).to_string()),
+        ("alpha", e.alpha.to_string()),
+        ("base", e.base.to_string()),
+        ("seeds", e.seeds.to_string()),
         ("steps", e.steps.to_string()),
         ("backend", name(BACKEND, e.backend).to_string()),
-        ("show_test", u8::from(e.show_test).to_string()),
+        ("show_test", b(e.show_test)),
+        ("discretize", b(e.discretize)),
+        ("logx", b(e.logx)),
+        ("hide", e.hide.join(",")),
     ]
 }
 
@@ -106,7 +87,7 @@ pub fn encode(e: &Experiment) -> String {
             out.append_pair(key, value);
         }
     }
-    // Only `layers` can contain a comma; keep it readable (decoding accepts both forms).
+    // Keep list values readable (decoding accepts both forms).
     out.finish().replace("%2C", ",")
 }
 
@@ -167,21 +148,88 @@ pub fn decode(input: &str) -> Decoded {
             "n" => e.n = n.int(k, raw, d.n.into(), wide(limits::N)) as u32,
             "train" => e.train = n.float(k, raw, d.train, limits::TRAIN),
             "noise" => e.noise = n.float(k, raw, d.noise, limits::NOISE),
+            "classes" => e.classes = n.int(k, raw, d.classes.into(), wide(limits::CLASSES)) as u32,
+            "dim" => e.dim = n.int(k, raw, d.dim.into(), wide(limits::DIM)) as u32,
+            "flip" => e.flip = n.float(k, raw, d.flip, limits::FLIP),
+            "labels" => e.labels = n.pick(k, raw, LABELS, d.labels),
+            "freqs" => e.freqs = n.floats(k, raw, &d.freqs, limits::FREQ, limits::MAX_FREQS),
+            "pts" => e.pts = n.points(raw),
+            "features" => e.features = n.picks(k, raw, FEATURES, &d.features, FEATURES.len()),
+            "rff" => e.rff = n.int(k, raw, d.rff.into(), wide(limits::RFF)) as u32,
+            "rff_scale" => e.rff_scale = n.float(k, raw, d.rff_scale, limits::RFF_SCALE),
             "layers" => e.layers = n.layers(raw, &d.layers),
-            "act" => e.act = n.pick(k, raw, ACT, d.act),
+            "act" => e.act = n.picks(k, raw, ACT, &d.act, limits::MAX_LAYERS),
+            "w0" => e.w0 = n.float(k, raw, d.w0, limits::W0),
+            "resid" => e.resid = n.flag(k, raw, d.resid),
+            "hourglass" => e.hourglass = n.int(k, raw, d.hourglass.into(), wide(limits::HOURGLASS)) as u32,
             "loss" => e.loss = n.pick(k, raw, LOSS, d.loss),
             "opt" => e.opt = n.pick(k, raw, OPT, d.opt),
             "lr" => e.lr = n.float(k, raw, d.lr, limits::LR),
+            "momentum" => e.momentum = n.float(k, raw, d.momentum, limits::MOMENTUM),
+            "nesterov" => e.nesterov = n.flag(k, raw, d.nesterov),
+            "beta1" => e.beta1 = n.float(k, raw, d.beta1, limits::BETA1),
+            "beta2" => e.beta2 = n.float(k, raw, d.beta2, limits::BETA2),
+            "sched" => e.sched = n.pick(k, raw, SCHED, d.sched),
+            "warmup" => e.warmup = n.int(k, raw, d.warmup.into(), wide(limits::WARMUP)) as u64,
+            "decay_every" => e.decay_every = n.int(k, raw, d.decay_every.into(), wide(limits::DECAY_EVERY)) as u64,
+            "decay" => e.decay = n.float(k, raw, d.decay, limits::DECAY),
             "bs" => e.bs = n.int(k, raw, d.bs.into(), wide(limits::BS)) as u32,
+            "clip" => e.clip = n.float(k, raw, d.clip, limits::CLIP),
+            "l1" => e.l1 = n.float(k, raw, d.l1, limits::L1),
             "l2" => e.l2 = n.float(k, raw, d.l2, limits::L2),
             "wd" => e.wd = n.float(k, raw, d.wd, limits::WD),
+            "dropout" => e.dropout = n.float(k, raw, d.dropout, limits::DROPOUT),
+            "smooth" => e.smooth = n.float(k, raw, d.smooth, limits::SMOOTH),
+            "gnoise" => e.gnoise = n.float(k, raw, d.gnoise, limits::GNOISE),
+            "init" => e.init = n.pick(k, raw, INIT, d.init),
+            "alpha" => e.alpha = n.float(k, raw, d.alpha, limits::ALPHA),
+            "base" => e.base = n.int(k, raw, d.base.into(), wide(limits::BASE)) as u32,
+            "seeds" => e.seeds = n.int(k, raw, d.seeds.into(), wide(limits::SEEDS)) as u32,
             "steps" => e.steps = n.int(k, raw, d.steps.into(), wide(limits::STEPS)) as u64,
             "backend" => e.backend = n.pick(k, raw, BACKEND, d.backend),
             "show_test" => e.show_test = n.flag(k, raw, d.show_test),
+            "discretize" => e.discretize = n.flag(k, raw, d.discretize),
+            "logx" => e.logx = n.flag(k, raw, d.logx),
+            "hide" => e.hide = n.hidden(raw),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }
+    reconcile(&mut e, &mut notes);
     Decoded { experiment: e, notices: notes.finish() }
+}
+
+/// Cross-key rules, each reported: what a combination of valid values cannot mean.
+fn reconcile(e: &mut Experiment, n: &mut Notes) {
+    let hidden = e.layers.len();
+    if e.act.len() > 1 && e.act.len() != hidden {
+        let why = format_args!(
+            "{} activations for {hidden} hidden layers: the last one repeats, extras are unused",
+            e.act.len()
+        );
+        n.push("act", &fmt_names(ACT, &e.act), why);
+    }
+    if e.data.is_1d() && e.rff == 0 && !e.features.iter().any(|f| matches!(f, Feature::X | Feature::X2 | Feature::Sinx))
+    {
+        n.push("features", &fmt_names(FEATURES, &e.features), "1-D data needs a feature of x, adding x");
+        e.features.insert(0, Feature::X);
+    }
+    if e.is_regression() {
+        if e.loss == Loss::Ce {
+            n.push("loss", "ce", "regression data uses the square loss on a linear output");
+        }
+        if e.flip > 0.0 || e.labels == Labels::Random {
+            n.push("flip", &e.flip.to_string(), "label noise applies to classification data only, ignored");
+        }
+    } else if e.loss == Loss::Mse && e.classes_out() > 2 {
+        n.push("loss", "mse", "more than two classes use softmax cross-entropy");
+    }
+    if e.data == Dataset::Custom && e.pts.len() < 4 {
+        n.push(
+            "pts",
+            &e.pts.len().to_string(),
+            "custom data needs at least 4 drawn points; add points or import a CSV",
+        );
+    }
 }
 
 /// The part of `input` holding the pairs: after the first `#`; if there is none or it is empty,

@@ -122,7 +122,7 @@ fn update_stmt(adam: bool, indent: usize) -> String {
 /// The WGSL of the fused kernel for this layout, batch and optimizer.
 pub fn source(layout: &Layout, batch: usize, opt: Optimizer) -> String {
     let (b, nl, p, i0) = (batch, layout.layers.len(), layout.p, layout.inputs());
-    let adam = opt == Optimizer::Adam;
+    let adam = matches!(opt, Optimizer::Adam | Optimizer::Adamw);
     let inp = |k: usize| if k == 0 { "xs".to_string() } else { format!("a{}", k - 1) };
     let (mut decl, mut fwd, mut upd) = (String::new(), String::new(), String::new());
     // Backward data per layer, bottom-up here; emitted top-down.

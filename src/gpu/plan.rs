@@ -182,7 +182,7 @@ impl GpuBackend {
             }
         }
         let od = Dims { m: (m * p) as u32, p_stride: p as u32, ..Default::default() };
-        let ok = if s.opt == Optimizer::Adam { K::Adam } else { K::Sgd };
+        let ok = if matches!(s.opt, Optimizer::Adam | Optimizer::Adamw) { K::Adam } else { K::Sgd };
         step_plan.push(bld.add(ok, od, [Some(&grads), Some(&mask), None], [Some(&params), Some(&m1), Some(&m2)]));
         // Evaluation: forward over a whole split with ping-pong activations, then the head.
         // `models`: all M for the splits, model 0 alone for the boundary grid.

@@ -144,8 +144,8 @@ pub fn NetworkPanel(exp: RwSignal<Experiment>) -> impl IntoView {
             <h2>"Network"</h2>
             <LayersEditor exp=exp />
             <Choice id="act" label="Activation " options=opts(&["relu", "tanh", "sigmoid", "linear"])
-                get=Signal::derive(move || name(&exp.with(|e| e.act)))
-                set=Callback::new(move |v: String| if let Some(a) = parse_enum::<Activation>(&v) { exp.update(|e| e.act = a) }) />
+                get=Signal::derive(move || name(&exp.with(|e| e.act_of(0))))
+                set=Callback::new(move |v: String| if let Some(a) = parse_enum::<Activation>(&v) { exp.update(|e| e.act = vec![a]) }) />
             <Choice id="loss" label="Loss " options=vec![("mse".into(), "MSE (tanh output)".into()), ("ce".into(), "cross-entropy".into())]
                 get=Signal::derive(move || name(&exp.with(|e| e.loss)))
                 set=Callback::new(move |v: String| if let Some(a) = parse_enum::<Loss>(&v) { exp.update(|e| e.loss = a) }) />

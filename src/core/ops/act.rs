@@ -53,6 +53,10 @@ impl From<Activation> for Act {
             Activation::Tanh => Act::Tanh,
             Activation::Sigmoid => Act::Sigmoid,
             Activation::Linear => Act::Linear,
+            Activation::Leaky => Act::Leaky,
+            Activation::Gelu => Act::Gelu,
+            Activation::Silu => Act::Silu,
+            Activation::Sin => Act::Sin,
         }
     }
 }

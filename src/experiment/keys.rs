@@ -1,0 +1,89 @@
+//! Documentation of every URL key (range, default, meaning), in the order `url::encode` writes
+//! them: `v`, then the [`super::Experiment`] fields. The README's key table is rendered from it.
+
+use std::fmt::Write as _;
+
+/// Documentation of one URL key (README table, UI help).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyDoc {
+    pub key: &'static str,
+    pub range: &'static str,
+    pub default: &'static str,
+    pub meaning: &'static str,
+}
+
+const fn doc(key: &'static str, range: &'static str, default: &'static str, meaning: &'static str) -> KeyDoc {
+    KeyDoc { key, range, default, meaning }
+}
+
+/// Every key of the URL, in the order `encode` writes them: `v`, then the struct's fields.
+pub const KEYS: &[KeyDoc] = &[
+    doc("v", "1", "1", "Format version. Missing means 1; newer versions are read as 1."),
+    doc("seed", "0–18446744073709551615", "1", "Random seed: data, initial weights, batch order."),
+    doc(
+        "data",
+        "circle, xor, gauss, spiral, moons, checker, rings, xorclusters, plane, gauss2, sines, step, abs, chirp, custom",
+        "circle",
+        "Dataset: TFP's four, moons, checkerboard, rings (multi-class), XOR clusters in `dim` dimensions; regression: plane, gauss2 and the 1-D sines, step, abs, chirp; custom = drawn points (`pts`).",
+    ),
+    doc("n", "20–10000", "500", "Total points generated (train + test)."),
+    doc("train", "0.1–0.9", "0.5", "Fraction of the points used for training."),
+    doc("noise", "0–50", "0", "Noise, in percent of the data radius."),
+    doc("classes", "2–5", "3", "Classes of `rings`."),
+    doc("dim", "2–100", "2", "Dimension of `xorclusters` (the page shows the first two coordinates)."),
+    doc("flip", "0–1", "0", "Fraction of training labels moved to a different class (test labels never change)."),
+    doc("labels", "given, random", "given", "`random`: every training label drawn uniformly."),
+    doc("freqs", "up to 8 numbers of 0.1–64", "1,3,9", "Frequencies of `sines`."),
+    doc("pts", "up to 300 points x,y,v (x, y in −6–6)", "", "Drawn points of `custom`, as x,y,class triples."),
+    doc("features", "comma list of x, y, x2, y2, xy, sinx, siny", "x,y", "Input features (TFP)."),
+    doc("rff", "0–1024", "0", "Random Fourier features [cos 2πBv, sin 2πBv] added to the inputs (Tancik et al. 2020)."),
+    doc("rff_scale", "0.01–100", "1", "Scale σ of the random Fourier frequencies B ~ N(0, σ²)."),
+    doc("layers", "up to 8 widths of 1–1024", "4,2", "Hidden widths, comma-separated; empty = none."),
+    doc(
+        "act",
+        "relu, leaky, gelu, silu, tanh, sigmoid, sin, linear; one, or one per hidden layer",
+        "tanh",
+        "Hidden activations (sin = SIREN's sin(ω₀z)).",
+    ),
+    doc("w0", "0.1–100", "1", "SIREN's ω₀ for `sin` layers (Sitzmann et al. 2020)."),
+    doc("resid", "0, 1", "0", "Residual connections around equal-width hidden layers."),
+    doc("hourglass", "0–1024", "0", "Wide-narrow-wide hourglass blocks: the narrow width; 0 = off."),
+    doc("loss", "mse, ce", "mse", "Square loss (tanh output; linear for regression) or softmax cross-entropy."),
+    doc("opt", "sgd, momentum, adam, adamw", "sgd", "Optimizer (weight decay is decoupled for all)."),
+    doc("lr", "0.000001–1000", "0.03", "Learning rate."),
+    doc("momentum", "0–0.999", "0.9", "Momentum coefficient of `momentum`."),
+    doc("nesterov", "0, 1", "0", "Nesterov momentum."),
+    doc("beta1", "0–0.9999", "0.9", "Adam's β1."),
+    doc("beta2", "0–0.99999", "0.999", "Adam's β2."),
+    doc("sched", "constant, warmup, cosine, step", "constant", "Learning-rate schedule."),
+    doc("warmup", "0–10000000", "100", "Linear warmup steps (`warmup`, `cosine`)."),
+    doc("decay_every", "1–10000000", "1000", "`step` schedule: steps between decays."),
+    doc("decay", "0.01–1", "0.5", "`step` schedule: factor per decay."),
+    doc("bs", "1–10000", "10", "Batch size (at most the training set at run time)."),
+    doc("clip", "0–1000", "0", "Gradient clipping by global norm per model; 0 = off."),
+    doc("l1", "0–10", "0", "L1 penalty on weights (not biases)."),
+    doc("l2", "0–10", "0", "L2 penalty on weights (not biases)."),
+    doc("wd", "0–20", "0", "Decoupled weight decay on weights (Adam + wd = AdamW)."),
+    doc("dropout", "0–0.9", "0", "Dropout rate on hidden units (training only)."),
+    doc("smooth", "0–0.5", "0", "Label smoothing ε (cross-entropy)."),
+    doc("gnoise", "0–10", "0", "Gradient noise η, variance η/(1+t)^0.55 (Neelakantan et al. 2015)."),
+    doc("init", "standard, he, xavier, ntk, mup, zero", "standard", "Initialization / parametrization (mup: Yang & Hu 2021)."),
+    doc("alpha", "0–100", "1", "Init-scale multiplier α (Omnigrok)."),
+    doc("base", "1–1024", "8", "muP base width."),
+    doc("seeds", "1–64", "1", "Models trained together (seeds `seed`, `seed`+1, …); curves show mean ± spread."),
+    doc("steps", "1–10000000", "2000", "Run length in steps (CLI and presets)."),
+    doc("backend", "auto, webgpu, cpu", "auto", "Where training runs."),
+    doc("show_test", "0, 1", "1", "Draw the test points on the boundary plot."),
+    doc("discretize", "0, 1", "0", "Two-colour decision boundary."),
+    doc("logx", "0, 1", "0", "Log step axis on the curves."),
+    doc("hide", "comma list of keys", "", "Classroom links: controls the page hides."),
+];
+
+/// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).
+pub fn keys_markdown() -> String {
+    let mut s = String::from("| key | range | default | meaning |\n|---|---|---|---|\n");
+    for k in KEYS {
+        let _ = writeln!(s, "| `{}` | {} | `{}` | {} |", k.key, k.range, k.default, k.meaning);
+    }
+    s
+}

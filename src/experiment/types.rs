@@ -1,0 +1,203 @@
+//! The enumerated values of an [`super::Experiment`] and their URL names (one table per enum,
+//! used by the codec, the README key table and the page's selects).
+
+use serde::{Deserialize, Serialize};
+
+/// Datasets. Classification: TensorFlow Playground's four (TFP `dataset.ts`), two moons,
+/// checkerboard, concentric rings (`classes` classes), XOR clusters in `dim` dimensions (Xu & Gu,
+/// "Benign Overfitting and Grokking in ReLU Networks for XOR Cluster Data"), custom points.
+/// Regression: TFP's plane and two Gaussians; 1-D: sum of sines (spectral bias), step, |x|, chirp.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dataset {
+    Circle,
+    Xor,
+    Gauss,
+    Spiral,
+    Moons,
+    Checker,
+    Rings,
+    Xorclusters,
+    Plane,
+    Gauss2,
+    Sines,
+    Step,
+    Abs,
+    Chirp,
+    Custom,
+}
+
+impl Dataset {
+    /// Float targets, square loss on a linear output.
+    pub fn is_regression(self) -> bool {
+        matches!(
+            self,
+            Dataset::Plane | Dataset::Gauss2 | Dataset::Sines | Dataset::Step | Dataset::Abs | Dataset::Chirp
+        )
+    }
+    /// One input coordinate (x); y is 0.
+    pub fn is_1d(self) -> bool {
+        matches!(self, Dataset::Sines | Dataset::Step | Dataset::Abs | Dataset::Chirp)
+    }
+}
+
+/// Training labels: as generated, or every one drawn uniformly (Zhang et al. 2017).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Labels {
+    Given,
+    Random,
+}
+
+/// TensorFlow Playground's input features, computed from the raw coordinates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Feature {
+    X,
+    Y,
+    X2,
+    Y2,
+    Xy,
+    Sinx,
+    Siny,
+}
+
+/// Hidden-layer activation (`sin` is SIREN's sin(ω₀z), Sitzmann et al. 2020).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    Relu,
+    Leaky,
+    Gelu,
+    Silu,
+    Tanh,
+    Sigmoid,
+    Sin,
+    Linear,
+}
+
+/// Loss: `mse` = TFP's square loss on a tanh output with labels ±1 (a linear output with float
+/// targets for regression data); `ce` = softmax cross-entropy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Loss {
+    Mse,
+    Ce,
+}
+
+/// Optimizer: SGD, SGD with (Nesterov) momentum, Adam (Kingma & Ba 2015) and AdamW (Loshchilov &
+/// Hutter 2019). Weight decay is decoupled for every optimizer, so `adam` with `wd` is AdamW too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Optimizer {
+    Sgd,
+    Momentum,
+    Adam,
+    Adamw,
+}
+
+/// Learning-rate schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Schedule {
+    Constant,
+    Warmup,
+    Cosine,
+    Step,
+}
+
+/// Initialization and parametrization: `standard` = Glorot-uniform (TF.js's default); `mup` =
+/// Yang & Hu 2021's maximal-update parametrization relative to the base width `base`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Init {
+    Standard,
+    He,
+    Xavier,
+    Ntk,
+    Mup,
+    Zero,
+}
+
+/// Where training runs. `webgpu` in a URL means the native wgpu backend in the CLI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BackendChoice {
+    Auto,
+    Webgpu,
+    Cpu,
+}
+
+/// A drawn point: coordinates on [-6, 6]² and its class index (or regression target).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    pub x: f32,
+    pub y: f32,
+    pub v: f32,
+}
+
+pub const DATA: &[(&str, Dataset)] = &[
+    ("circle", Dataset::Circle),
+    ("xor", Dataset::Xor),
+    ("gauss", Dataset::Gauss),
+    ("spiral", Dataset::Spiral),
+    ("moons", Dataset::Moons),
+    ("checker", Dataset::Checker),
+    ("rings", Dataset::Rings),
+    ("xorclusters", Dataset::Xorclusters),
+    ("plane", Dataset::Plane),
+    ("gauss2", Dataset::Gauss2),
+    ("sines", Dataset::Sines),
+    ("step", Dataset::Step),
+    ("abs", Dataset::Abs),
+    ("chirp", Dataset::Chirp),
+    ("custom", Dataset::Custom),
+];
+pub const LABELS: &[(&str, Labels)] = &[("given", Labels::Given), ("random", Labels::Random)];
+pub const FEATURES: &[(&str, Feature)] = &[
+    ("x", Feature::X),
+    ("y", Feature::Y),
+    ("x2", Feature::X2),
+    ("y2", Feature::Y2),
+    ("xy", Feature::Xy),
+    ("sinx", Feature::Sinx),
+    ("siny", Feature::Siny),
+];
+pub const ACT: &[(&str, Activation)] = &[
+    ("relu", Activation::Relu),
+    ("leaky", Activation::Leaky),
+    ("gelu", Activation::Gelu),
+    ("silu", Activation::Silu),
+    ("tanh", Activation::Tanh),
+    ("sigmoid", Activation::Sigmoid),
+    ("sin", Activation::Sin),
+    ("linear", Activation::Linear),
+];
+pub const LOSS: &[(&str, Loss)] = &[("mse", Loss::Mse), ("ce", Loss::Ce)];
+pub const OPT: &[(&str, Optimizer)] = &[
+    ("sgd", Optimizer::Sgd),
+    ("momentum", Optimizer::Momentum),
+    ("adam", Optimizer::Adam),
+    ("adamw", Optimizer::Adamw),
+];
+pub const SCHED: &[(&str, Schedule)] = &[
+    ("constant", Schedule::Constant),
+    ("warmup", Schedule::Warmup),
+    ("cosine", Schedule::Cosine),
+    ("step", Schedule::Step),
+];
+pub const INIT: &[(&str, Init)] = &[
+    ("standard", Init::Standard),
+    ("he", Init::He),
+    ("xavier", Init::Xavier),
+    ("ntk", Init::Ntk),
+    ("mup", Init::Mup),
+    ("zero", Init::Zero),
+];
+pub const BACKEND: &[(&str, BackendChoice)] =
+    &[("auto", BackendChoice::Auto), ("webgpu", BackendChoice::Webgpu), ("cpu", BackendChoice::Cpu)];
+
+/// The URL name of `v` in `table`.
+pub fn name_in<T: Copy + PartialEq>(table: &[(&'static str, T)], v: T) -> &'static str {
+    table.iter().find(|(_, t)| *t == v).map_or("?", |(n, _)| n)
+}
