@@ -109,9 +109,17 @@ fn fwd_case(act: Act, shape: (usize, usize, usize, usize), mult: f32, skip: bool
     let name = format!("fwd {act:?} mult={mult} skip={skip} p={p} {shape:?}");
     check(&format!("{name} z"), &gz, &z, 1e-5);
     check(&format!("{name} a"), &got, &want, 1e-5);
-    if p > 0.0 {
-        let zeros = got.iter().filter(|&&v| v == 0.0).count() as f32 / n as f32;
-        assert!(zeros > p * 0.5 && zeros < p * 1.5 + 0.05, "{name}: dropped fraction {zeros}");
+    if let Some(dr) = drop {
+        // Dropped units carry exactly the residual (or 0), as the CPU mask says.
+        let mut dropped = 0;
+        for k in 0..n {
+            let (m, row, u) = (k / (d.b * d.o), (k / d.o) % d.b, k % d.o);
+            if !dr.keep(m, row, u, d.o) {
+                dropped += 1;
+                assert_eq!(got[k], if skip { s[k] } else { 0.0 }, "{name}: dropped unit {k}");
+            }
+        }
+        assert!(dropped > 0 && dropped < n, "{name}: {dropped} of {n} dropped");
     }
 }
 
