@@ -323,6 +323,7 @@ fn run_parity(r: Run) {
     compare(&name, &g, &c, n, multi);
 }
 
+#[allow(clippy::too_many_arguments)]
 fn spec(
     widths: &[usize],
     acts: &[Act],

@@ -31,7 +31,7 @@ pub enum Act {
 /// Negative-side slope of leaky relu.
 pub const LEAKY_SLOPE: f32 = 0.01;
 /// √(2/π) of the gelu tanh approximation.
-pub const GELU_C: f32 = 0.797_884_56;
+pub const GELU_C: f32 = 0.797_884_6;
 /// Cubic coefficient of the gelu tanh approximation.
 pub const GELU_K: f32 = 0.044_715;
 
