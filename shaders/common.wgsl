@@ -22,7 +22,8 @@ const F_DROP: u32 = 8u;  // dropout (training)
 struct Slot {
     lr: f32, l2: f32, beta1: f32, beta2: f32,
     eps: f32, bc1: f32, bc2: f32, idx_off: u32,
-    wd: f32, step: u32, _p1: f32, _p2: f32,
+    wd: f32, step: u32, momentum: f32, nesterov: u32,
+    l1: f32, clip: f32, noise: f32, noise_key: u32,
 };
 
 @group(0) @binding(0) var<uniform> d: Dims;

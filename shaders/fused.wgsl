@@ -7,11 +7,13 @@
 // `src/core/optim.rs` and the per-op kernels (`dense.wgsl`, `head.wgsl`, `optim.wgsl`), so a
 // fused run tracks the CPU reference step for step.
 
-// Per-step hyperparameters; the layout of `Slot` in `shaders/common.wgsl` (48 bytes).
+// Per-step hyperparameters; the layout of `Slot` in `shaders/common.wgsl` (64 bytes). The fused
+// path runs no momentum, L1, clipping or gradient noise (`fused::supports_step`).
 struct Hyp {
     lr: f32, l2: f32, beta1: f32, beta2: f32,
     eps: f32, bc1: f32, bc2: f32, idx_off: u32,
-    wd: f32, step: u32, _p1: f32, _p2: f32,
+    wd: f32, step: u32, momentum: f32, nesterov: u32,
+    l1: f32, clip: f32, noise: f32, noise_key: u32,
 };
 
 // This dispatch's steps: slots first .. first + count (dynamic offset per dispatch).
@@ -27,7 +29,9 @@ struct Ctl {
 @group(0) @binding(5) var<storage, read_write> params: array<f32>;
 @group(0) @binding(6) var<storage, read_write> m1: array<f32>;
 @group(0) @binding(7) var<storage, read_write> m2: array<f32>;
-// Divergence record per model: the first step whose update left a weight NaN or infinite.
+// Divergence record per model: the first step whose update left a weight NaN or infinite
+// ([0, M)); then, at [M, 2M), the bits of each model's raw gradient norm of the last step
+// (the per-op plan reads them back after fused steps: `GpuBackend::request_snapshot`).
 @group(0) @binding(8) var<storage, read_write> bad: array<u32>;
 
 const M: u32 = $Mu;
@@ -66,6 +70,7 @@ fn fused(@builtin(global_invocation_id) gid: vec3<u32>) {
     var tb = array<u32, $B>();
     //$DECL
     var bad_m = bad[m];
+    var gn_m = bitcast<f32>(bad[M + m]);
     for (var k = ctl.first; k < ctl.first + ctl.count; k++) {
         let h = hyp[k];
         // Gather (core::ops::gather): this model's B rows at the step's offset.
@@ -79,7 +84,10 @@ fn fused(@builtin(global_invocation_id) gid: vec3<u32>) {
         //$FORWARD
         //$HEAD
         //$BACKWARD
+        // Squared raw gradient norm of this step (`core::optim::grad_norms`), summed in update order.
+        var gsq = 0.0;
         //$UPDATE
+        gn_m = sqrt(gsq);
         // Divergence check of the updated weights (one pass over P, no readback).
         var nf = false;
         for (var j = 0u; j < P; j++) {
@@ -90,6 +98,7 @@ fn fused(@builtin(global_invocation_id) gid: vec3<u32>) {
         }
     }
     bad[m] = bad_m;
+    bad[M + m] = bitcast<u32>(gn_m);
     for (var j = 0u; j < P; j++) {
         params[p0 + j] = w[j];
     }

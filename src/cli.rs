@@ -29,8 +29,11 @@ enum Cmd {
     /// Train the experiment of a URL and print its final metrics.
     Run {
         /// Full URL or just the hash (`v=1&data=xor...`).
+        #[arg(long, required_unless_present = "preset", conflicts_with = "preset")]
+        url: Option<String>,
+        /// Run a preset of the gallery by its slug (`grokpad presets` lists them).
         #[arg(long)]
-        url: String,
+        preset: Option<String>,
         /// Steps to train (overrides the URL's `steps`).
         #[arg(long)]
         steps: Option<u64>,
@@ -52,6 +55,12 @@ enum Cmd {
     },
     /// Print the table of URL keys (range, default, meaning) as Markdown.
     Keys,
+    /// List the preset gallery: slug, title, URL and paper.
+    Presets {
+        /// One JSON list of {name, title, url, paper, watch}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Benchmark the P1–P4 workloads natively (CPU reference and wgpu); prints numbers.
     Bench {
         /// Comma list of workloads (P1,P2,P3,P4-seeds); default all.
@@ -100,8 +109,24 @@ pub fn main() -> i32 {
             print!("{}", url::keys_markdown());
             0
         }
-        Cmd::Run { url, steps, backend, json, curves, every, timings } => {
-            match run(&url, steps, backend, json, curves, every, timings) {
+        Cmd::Presets { json } => {
+            println!("{}", presets(json));
+            0
+        }
+        Cmd::Run { url, preset, steps, backend, json, curves, every, timings } => {
+            let input = match (url, preset) {
+                (Some(u), _) => u,
+                (None, Some(p)) => match crate::experiment::presets::find(&p) {
+                    Some(p) => p.url.to_string(),
+                    None => {
+                        let known: Vec<&str> = crate::experiment::presets::PRESETS.iter().map(|p| p.slug).collect();
+                        eprintln!("grokpad: unknown preset `{p}` (known: {})", known.join(", "));
+                        return 2;
+                    }
+                },
+                (None, None) => String::new(),
+            };
+            match run(&input, steps, backend, json, curves, every, timings) {
                 Ok(out) => {
                     println!("{out}");
                     0
@@ -112,6 +137,26 @@ pub fn main() -> i32 {
                 }
             }
         }
+    }
+}
+
+/// The preset gallery as JSON (`{name, title, url, paper, watch}` per preset) or text.
+fn presets(json: bool) -> String {
+    use crate::experiment::presets::PRESETS;
+    if json {
+        let list: Vec<serde_json::Value> = PRESETS
+            .iter()
+            .map(|p| {
+                serde_json::json!({"name": p.slug, "title": p.title, "url": format!("#{}", p.url), "paper": p.paper, "watch": p.watch})
+            })
+            .collect();
+        serde_json::Value::Array(list).to_string()
+    } else {
+        PRESETS
+            .iter()
+            .map(|p| format!("{:<22} {}\n{:<22} #{}", p.slug, p.title, "", p.url))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -171,18 +216,26 @@ fn run(
         std::fs::write(&path, csv).map_err(|err| (1, format!("cannot write {}: {err}", path.display())))?;
     }
     let (tr, te) = (last.train[0], last.test[0]);
+    let memo = if e.is_regression() || !(e.flip > 0.0 || e.labels == crate::experiment::Labels::Random) {
+        None
+    } else {
+        Some(memorization(&mut session)?)
+    };
+    let per_model: Vec<serde_json::Value> =
+        (0..last.train.len()).map(|m| model_json(&e, &last, m, memo.as_ref().map(|v| v[m]))).collect();
     let mut out = serde_json::json!({
         "url": format!("#{}", url::encode(&e)),
         "steps": last.step,
         "backend": if gpu { "gpu" } else { "cpu" },
-        "train_loss": tr.loss,
-        "test_loss": te.loss,
-        "train_acc": tr.acc,
-        "test_acc": te.acc,
-        "diverged": !(tr.loss.is_finite() && te.loss.is_finite()) || last.bad[0].is_some(),
-        "diverged_at_step": last.bad[0],
-        "notices": dec.notices.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
     });
+    // One model: its results; several seeds: their mean, and the `seeds` list.
+    for (k, v) in mean_json(&per_model).as_object().into_iter().flatten() {
+        out[k] = v.clone();
+    }
+    out["notices"] = dec.notices.iter().map(|n| n.to_string()).collect::<Vec<_>>().into();
+    if per_model.len() > 1 {
+        out["seeds"] = per_model.into();
+    }
     if timings {
         out["adapter"] = label.clone().into();
         out["seconds"] = secs.into();
@@ -196,6 +249,73 @@ fn run(
             last.step, tr.loss, tr.acc, te.loss, te.acc
         ))
     }
+}
+
+/// Per model (clean, noisy) training accuracy from the final parameters (`train::memo`).
+fn memorization(session: &mut Session) -> Result<Vec<(f32, f32)>, (i32, String)> {
+    while !session.backend.request_params() {
+        session.backend.wait();
+    }
+    let params = loop {
+        session.backend.wait();
+        if let Some(r) = session.backend.poll_params() {
+            break r.map_err(|m| (1, m))?.0;
+        }
+    };
+    let (_, s) = setup(&session.exp);
+    let t = &session.data.train;
+    Ok(crate::train::memo::label_noise_acc(&s.layout, &params, &t.x, &t.y, &t.flipped))
+}
+
+/// The results of model `m`: losses, accuracies, divergence; `test_rmse` for regression (the
+/// loss is ½·mean squared error); clean/noisy training accuracy with label noise.
+fn model_json(e: &Experiment, last: &crate::engine::Snapshot, m: usize, memo: Option<(f32, f32)>) -> serde_json::Value {
+    let (tr, te) = (last.train[m], last.test[m]);
+    let mut v = serde_json::json!({
+        "seed": e.seed.wrapping_add(m as u64),
+        "train_loss": tr.loss,
+        "test_loss": te.loss,
+        "train_acc": tr.acc,
+        "test_acc": te.acc,
+        "diverged": !(tr.loss.is_finite() && te.loss.is_finite()) || last.bad[m].is_some(),
+        "diverged_at_step": last.bad[m],
+    });
+    if e.is_regression() {
+        v["test_rmse"] = (2.0 * te.loss).sqrt().into();
+        v["train_rmse"] = (2.0 * tr.loss).sqrt().into();
+    }
+    if let Some((clean, noisy)) = memo {
+        v["clean_train_acc"] = clean.into();
+        v["noisy_train_acc"] = noisy.into();
+    }
+    v
+}
+
+/// The mean over models of every numeric field (`diverged` = any; `diverged_at_step` = the
+/// earliest; `seed` = the first), or the single model's object.
+fn mean_json(models: &[serde_json::Value]) -> serde_json::Value {
+    let Some(first) = models.first() else { return serde_json::json!({}) };
+    if models.len() == 1 {
+        return first.clone();
+    }
+    let mut out = first.clone();
+    for (k, v) in out.as_object_mut().into_iter().flatten() {
+        let all: Vec<&serde_json::Value> = models.iter().map(|m| &m[k.as_str()]).collect();
+        *v = match k.as_str() {
+            "seed" => v.clone(),
+            "diverged" => all.iter().any(|x| x.as_bool() == Some(true)).into(),
+            "diverged_at_step" => all.iter().filter_map(|x| x.as_u64()).min().into(),
+            _ => {
+                let xs: Vec<f64> = all.iter().filter_map(|x| x.as_f64()).collect();
+                if xs.len() == all.len() {
+                    (xs.iter().sum::<f64>() / xs.len() as f64).into()
+                } else {
+                    serde_json::Value::Null
+                }
+            }
+        };
+    }
+    out
 }
 
 fn bench(

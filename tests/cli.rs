@@ -120,3 +120,56 @@ fn hostile_url_runs_on_defaults_and_lists_notices() {
     assert!(notices.len() >= 4, "{out}");
     assert!(err.contains("notice"), "{err}");
 }
+
+#[test]
+fn presets_are_listed_as_json_and_runnable_by_name() {
+    let (code, out, err) = grokpad(&["presets", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let list = json(&out);
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    for slug in [
+        "spectral-bias",
+        "fourier-features",
+        "xor-clusters-benign",
+        "random-labels",
+        "dropout-label-noise",
+        "gradient-noise-deep",
+        "mup-width",
+    ] {
+        assert!(names.contains(&slug), "{slug} missing from {names:?}");
+    }
+    for p in list.as_array().unwrap() {
+        assert!(p["url"].as_str().unwrap().starts_with("#v=1&"), "{p}");
+        assert!(!p["title"].as_str().unwrap().is_empty() && !p["paper"].as_str().unwrap().is_empty(), "{p}");
+    }
+    let (code, _, err) = grokpad(&["run", "--preset", "no-such-preset", "--json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown preset `no-such-preset`") && err.contains("spectral-bias"), "{err}");
+    let (code, out, err) =
+        grokpad(&["run", "--preset", "gradient-noise-deep", "--steps", "20", "--backend", "cpu", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert_eq!(
+        (v["steps"].as_u64(), v["url"].as_str().map(|u| u.contains("gnoise=0.01"))),
+        (Some(20), Some(true)),
+        "{out}"
+    );
+}
+
+#[test]
+fn seeds_report_each_model_and_their_mean() {
+    let (code, out, err) = grokpad(&["run", "--url", "v=1&seeds=3&steps=200", "--backend", "cpu", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    let seeds = v["seeds"].as_array().expect("seeds list");
+    assert_eq!(seeds.iter().map(|s| s["seed"].as_u64().unwrap()).collect::<Vec<_>>(), vec![1, 2, 3]);
+    for k in ["train_loss", "test_loss", "train_acc", "test_acc"] {
+        let mean = seeds.iter().map(|s| s[k].as_f64().unwrap()).sum::<f64>() / 3.0;
+        assert!((v[k].as_f64().unwrap() - mean).abs() < 1e-9, "{k}: {out}");
+    }
+    assert_ne!(seeds[0]["test_loss"], seeds[1]["test_loss"], "different seeds must train differently");
+    // Seed 1 of a 3-seed run is the 1-seed run.
+    let (_, one, _) = grokpad(&["run", "--url", "v=1&steps=200", "--backend", "cpu", "--json"]);
+    assert_eq!(json(&one)["test_loss"], seeds[0]["test_loss"]);
+    assert!(json(&one).get("seeds").is_none());
+}

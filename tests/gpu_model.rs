@@ -290,8 +290,9 @@ fn run_parity(r: Run) {
     setup.params = l.init(e.seed);
     setup.layout = l;
     if let Some(f) = r.values {
-        let v = |x: &[f32]| x.chunks(2).map(|p| f(p[0], p[1])).collect::<Vec<f32>>();
-        setup.values = Some((v(&setup.train.x), v(&setup.test.x)));
+        for s in [&mut setup.train, &mut setup.test] {
+            s.r = s.x.chunks(2).map(|p| f(p[0], p[1])).collect();
+        }
     }
     if let Some(f) = r.classes {
         for s in [&mut setup.train, &mut setup.test] {

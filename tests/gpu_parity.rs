@@ -331,7 +331,12 @@ fn optim_case(adam_opt: bool, p: usize, seed: u64) {
         sgd(&mut w, &grads, &mask, &h);
         (K::Sgd, format!("sgd P={p}"))
     };
-    let [gw, ga, gv] = launch(k, d, slot, [Some(&grads), Some(&mask), None], [Some(&params), Some(&m1), Some(&m2)]);
+    // The kernels read the decay mask then unit learning-rate multipliers, and the gradient
+    // norms (used only when clipping; see tests/gpu_optim.rs for the new options).
+    let masks: Vec<f32> = mask.iter().copied().chain(std::iter::repeat_n(1.0, p)).collect();
+    let gn = grokpad::core::optim::grad_norms(&grads, p);
+    let ro = [Some(&grads[..]), Some(&masks[..]), Some(&gn[..])];
+    let [gw, ga, gv] = launch(k, d, slot, ro, [Some(&params), Some(&m1), Some(&m2)]);
     check(&format!("{name} params"), &gw, &w, TOL);
     check(&format!("{name} m1"), &ga, &a, TOL);
     check(&format!("{name} m2"), &gv, &v, Tol { atol: 1e-7, ..TOL });

@@ -518,8 +518,8 @@ fn whole_network_grads_match_fd() {
             n.l.clone(),
             Optimizer::Sgd,
             n.b,
-            Split { x: n.x.clone(), y: n.t.iter().map(|&v| v as u8).collect() },
-            Split { x: n.x[..2].to_vec(), y: vec![n.t[0] as u8] },
+            Split::classified(n.x.clone(), n.t.iter().map(|&v| v as u8).collect()),
+            Split::classified(n.x[..2].to_vec(), vec![n.t[0] as u8]),
             n.params.clone(),
         );
         let mut cpu = CpuBackend::new(setup, 0);

@@ -259,12 +259,11 @@ fn built_networks_grads_match_fd() {
             l.clone(),
             Optimizer::Sgd,
             b,
-            Split { x: x.clone(), y: y8.clone() },
-            Split { x: x[..2].to_vec(), y: y8[..1].to_vec() },
+            Split { r: yv.clone(), ..Split::classified(x.clone(), y8.clone()) },
+            Split { r: yv[..1].to_vec(), ..Split::classified(x[..2].to_vec(), y8[..1].to_vec()) },
             params.clone(),
         );
         setup.seed = seed;
-        setup.values = Some((yv.clone(), yv[..1].to_vec()));
         let mut cpu = CpuBackend::new(setup, 0);
         cpu.step(&StepHyper::new(1.0, 0.0, 1), &idx);
         let moved: Vec<f32> = params.iter().zip(cpu.params()).map(|(a, b)| a - b).collect();

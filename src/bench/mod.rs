@@ -79,10 +79,11 @@ pub fn modular_addition(p: usize, seed: u64) -> Data {
             x[k * 2 * p + a] = 1.0;
             x[k * 2 * p + p + b] = 1.0;
         }
-        Split { x, y: s.iter().map(|&(a, b)| ((a + b) % p) as u8).collect() }
+        Split::classified(x, s.iter().map(|&(a, b)| ((a + b) % p) as u8).collect())
     };
     let n_train = pairs.len() / 2;
-    Data { train: split(&pairs[..n_train]), test: split(&pairs[n_train..]) }
+    let (train, test) = (split(&pairs[..n_train]), split(&pairs[n_train..]));
+    Data { train, test, inputs: 2 * p, classes: p, lift: crate::core::data::Lift::Coords { dim: 2 * p } }
 }
 
 /// The workload called `name` (see [`NAMES`]).

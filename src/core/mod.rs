@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod data;
+pub mod init;
 pub mod mlp;
 pub mod ops;
 pub mod optim;

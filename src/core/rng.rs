@@ -13,6 +13,10 @@ pub mod stream {
     pub const DATA: u64 = 1;
     pub const SPLIT: u64 = 2;
     pub const INIT: u64 = 3;
+    /// Flipped and random training labels (`core::data::labels`).
+    pub const LABELS: u64 = 4;
+    /// Random Fourier feature matrix B (`core::data::features`).
+    pub const RFF: u64 = 5;
     /// Minibatch order of epoch `e` uses `BATCH + e`.
     pub const BATCH: u64 = 1 << 32;
 }

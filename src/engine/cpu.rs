@@ -9,8 +9,7 @@ use crate::core::mlp::Layout;
 use crate::core::ops::{
     dense_bwd_data_ex, dense_bwd_weight, dense_fwd_ex, gather, loss_head_ex, Dropout, FwdExtra, HeadOut, Prev,
 };
-use crate::core::optim::{adam, sgd, StepHyper};
-use crate::experiment::Optimizer;
+use crate::core::optim::{grad_norms, norms, update, Masks, Method, StepHyper};
 
 /// Scratch for one forward/backward pass at batch size B.
 struct Scratch {
@@ -34,6 +33,9 @@ pub struct CpuBackend {
     m1: Vec<f32>,
     m2: Vec<f32>,
     mask: Vec<f32>,
+    lr_mask: Vec<f32>,
+    /// Per-model raw gradient norms of the last step (NaN before the first).
+    gnorm: Vec<f32>,
     scratch: Scratch,
     steps: u64,
     /// First step per model after which a weight was non-finite (see `Snapshot::bad`).
@@ -65,6 +67,8 @@ impl CpuBackend {
             m1,
             m2,
             mask: l.decay_mask(),
+            lr_mask: s.lr_mask(),
+            gnorm: vec![f32::NAN; l.models],
             scratch,
             steps: start_step,
             bad: vec![None; l.models],
@@ -114,13 +118,10 @@ impl CpuBackend {
                 dense_bwd_data_ex(&d, &hi[0], &self.s.params, prev, skip_g, &mut lo[k - 1], out_g);
             }
         }
-        match self.s.opt {
-            // Interim (schema commit): the optim branch adds momentum.
-            Optimizer::Sgd | Optimizer::Momentum => sgd(&mut self.s.params, &self.grads, &self.mask, h),
-            Optimizer::Adam | Optimizer::Adamw => {
-                adam(&mut self.s.params, &self.grads, &self.mask, &mut self.m1, &mut self.m2, h)
-            }
-        }
+        self.gnorm = grad_norms(&self.grads, self.s.layout.p);
+        let masks = Masks { decay: &self.mask, lr: &self.lr_mask };
+        let method = Method::from(self.s.opt);
+        update(method, &mut self.s.params, &self.grads, masks, &mut self.m1, &mut self.m2, &self.gnorm, h);
         self.steps += 1;
         let p = self.s.layout.p;
         for (mi, bad) in self.bad.iter_mut().enumerate() {
@@ -160,6 +161,8 @@ impl CpuBackend {
             test: self.eval(&self.s.test.x, &self.t_test),
             grid,
             bad: self.bad.clone(),
+            wnorm: norms(&self.s.params, l.p),
+            gnorm: self.gnorm.clone(),
         }
     }
 }

@@ -31,28 +31,26 @@ pub struct Setup {
     /// The boundary grid lifted through the input features: [GRID_RES², layout.inputs()], row 0
     /// at y = +6 (`grid_points` when the inputs are the raw x, y). Any other length: no grid.
     pub grid: Vec<f32>,
-    /// Float targets (train, test) of a regression head; class targets come from `Split::y`.
-    pub values: Option<(Vec<f32>, Vec<f32>)>,
+    /// Per-parameter learning-rate multipliers [P] (`core::init::InitPlan::lr_mask`, e.g. μP);
+    /// empty = all 1.
+    pub lr_mask: Vec<f32>,
 }
 
 impl Setup {
-    /// A setup with seed 0, no moments, no float targets, and `grid_points()` as the grid
+    /// A setup with seed 0, no moments, no lr multipliers, and `grid_points()` as the grid
     /// when the layout has 2 inputs (else none).
     pub fn new(layout: Layout, opt: Optimizer, batch: usize, train: Split, test: Split, params: Vec<f32>) -> Self {
         let grid = if layout.inputs() == 2 { grid_points() } else { vec![] };
-        Setup { layout, opt, batch, train, test, params, moments: None, seed: 0, grid, values: None }
+        Setup { layout, opt, batch, train, test, params, moments: None, seed: 0, grid, lr_mask: vec![] }
     }
 
     /// The u32 target buffers (train, test): class indices, or for a regression head the float
-    /// targets' bits (`f32::to_bits`; missing values read as NaN).
+    /// targets `Split::r` as their bits (`f32::to_bits`; missing values read as NaN).
     pub fn targets(&self) -> (Vec<u32>, Vec<u32>) {
         let classes = |s: &Split| s.y.iter().map(|&v| v as u32).collect::<Vec<u32>>();
-        match (&self.values, self.layout.head) {
-            (Some((tr, te)), crate::core::ops::HeadKind::Regression) => {
-                let bits =
-                    |v: &[f32], n: usize| (0..n).map(|k| v.get(k).copied().unwrap_or(f32::NAN).to_bits()).collect();
-                (bits(tr, self.train.len()), bits(te, self.test.len()))
-            }
+        let bits = |s: &Split| (0..s.len()).map(|k| s.r.get(k).copied().unwrap_or(f32::NAN).to_bits()).collect();
+        match self.layout.head {
+            crate::core::ops::HeadKind::Regression => (bits(&self.train), bits(&self.test)),
             _ => (classes(&self.train), classes(&self.test)),
         }
     }
@@ -60,6 +58,15 @@ impl Setup {
     /// The grid rows when `grid` fits the layout.
     pub fn grid_ok(&self) -> bool {
         self.grid.len() == GRID_RES * GRID_RES * self.layout.inputs()
+    }
+
+    /// The learning-rate multipliers [P], all 1 when `lr_mask` is empty (or malformed).
+    pub fn lr_mask(&self) -> Vec<f32> {
+        if self.lr_mask.len() == self.layout.p {
+            self.lr_mask.clone()
+        } else {
+            vec![1.0; self.layout.p]
+        }
     }
 }
 
@@ -82,6 +89,11 @@ pub struct Snapshot {
     /// Per model: the first step after which a weight was NaN or infinite (divergence), found
     /// where training runs (on the GPU by the optimizer kernel) and read back with the metrics.
     pub bad: Vec<Option<u64>>,
+    /// Per model: L2 norm of all parameters (weights and biases) now.
+    pub wnorm: Vec<f32>,
+    /// Per model: L2 norm of the raw minibatch gradient (before clipping, regularizers and noise)
+    /// of the last step; NaN before the first step.
+    pub gnorm: Vec<f32>,
 }
 
 /// Parameters, Adam first and second moments, each [M, P].

@@ -8,6 +8,7 @@ mod fields;
 pub mod hostile;
 mod keys;
 mod lists;
+pub mod presets;
 pub mod types;
 pub mod url;
 

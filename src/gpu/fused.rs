@@ -13,6 +13,7 @@ use super::context::GpuContext;
 use super::kernels::Slot;
 use crate::core::mlp::Layout;
 use crate::core::ops::Act;
+use crate::core::optim::{Method, StepHyper};
 use crate::experiment::{Loss, Optimizer};
 use std::fmt::Write;
 use wgpu::{Buffer, BufferUsages as U};
@@ -76,6 +77,19 @@ pub fn supports(layout: &Layout, batch: usize) -> bool {
         && private_floats(layout, batch, true) <= MAX_PRIVATE
 }
 
+/// Whether the fused kernel implements the setup's static options: plain SGD or Adam (no
+/// momentum method) and unit learning-rate multipliers. New parametrizations and optimizers run
+/// through the per-op plan instead.
+pub fn supports_setup(s: &crate::engine::Setup) -> bool {
+    matches!(Method::from(s.opt), Method::Sgd | Method::Adam) && s.lr_mask().iter().all(|&v| v == 1.0)
+}
+
+/// Whether the fused kernel implements this step's options: no L1, no gradient clipping and no
+/// gradient noise (those steps run through the per-op plan on the same buffers).
+pub fn supports_step(h: &StepHyper) -> bool {
+    h.l1 == 0.0 && (h.clip <= 0.0 || h.clip.is_nan()) && h.noise == 0.0
+}
+
 fn act_expr(a: Act, z: &str) -> String {
     match a {
         Act::Relu => format!("max({z}, 0.0)"),
@@ -100,10 +114,12 @@ fn grad_expr(a: Act, y: &str) -> String {
     }
 }
 
-/// The optimizer on element `j` with gradient `g` and decay mask `mk` (`shaders/optim.wgsl`).
+/// The optimizer on element `j` with gradient `g` and decay mask `mk` (`shaders/optim.wgsl`);
+/// also adds g² to the step's squared gradient norm.
 fn update_stmt(adam: bool, indent: usize) -> String {
     let lines: &[&str] = if adam {
         &[
+            "gsq += g * g;",
             "let wj = w[j];",
             "let gg = g + h.l2 * mk * wj;",
             "let a = h.beta1 * v1[j] + (1.0 - h.beta1) * gg;",
@@ -114,7 +130,12 @@ fn update_stmt(adam: bool, indent: usize) -> String {
             "w[j] = wj - h.lr * (a / h.bc1) / (sqrt(v / h.bc2) + h.eps) - decay;",
         ]
     } else {
-        &["let wj = w[j];", "let gg = g + h.l2 * mk * wj;", "w[j] = wj - h.lr * gg - h.lr * h.wd * mk * wj;"]
+        &[
+            "gsq += g * g;",
+            "let wj = w[j];",
+            "let gg = g + h.l2 * mk * wj;",
+            "w[j] = wj - h.lr * gg - h.lr * h.wd * mk * wj;",
+        ]
     };
     lines.join(&format!("\n{}", " ".repeat(indent)))
 }
@@ -122,7 +143,7 @@ fn update_stmt(adam: bool, indent: usize) -> String {
 /// The WGSL of the fused kernel for this layout, batch and optimizer.
 pub fn source(layout: &Layout, batch: usize, opt: Optimizer) -> String {
     let (b, nl, p, i0) = (batch, layout.layers.len(), layout.p, layout.inputs());
-    let adam = matches!(opt, Optimizer::Adam | Optimizer::Adamw);
+    let adam = Method::from(opt) == Method::Adam;
     let inp = |k: usize| if k == 0 { "xs".to_string() } else { format!("a{}", k - 1) };
     let (mut decl, mut fwd, mut upd) = (String::new(), String::new(), String::new());
     // Backward data per layer, bottom-up here; emitted top-down.
@@ -284,7 +305,8 @@ fn layout_entry(binding: u32, ty: wgpu::BufferBindingType) -> wgpu::BindGroupLay
 
 impl FusedPlan {
     /// Compile the kernel for `layout`; `bufs` = training x, targets (u32), batch indices,
-    /// params, Adam m, Adam v, divergence record (the step plan's buffers, shared with evaluation).
+    /// params, Adam m, Adam v, divergence record [2M] (its second half: the gradient norms)
+    /// (the step plan's buffers, shared with evaluation).
     pub fn new(
         ctx: &GpuContext,
         layout: &Layout,

@@ -69,9 +69,17 @@ pub struct Slot {
     pub bc2: f32,
     pub idx_off: u32,
     pub wd: f32,
-    /// This step's number (1-based, saturating): what a divergence check records.
+    /// This step's number (1-based, saturating): what a divergence check records; the gradient
+    /// noise uses step − 1.
     pub step: u32,
-    pub _pad: [f32; 2],
+    pub momentum: f32,
+    /// 1 = Nesterov momentum.
+    pub nesterov: u32,
+    pub l1: f32,
+    pub clip: f32,
+    /// σ_t of the gradient noise (0 = off) and its key (`core::optim::noise`).
+    pub noise: f32,
+    pub noise_key: u32,
 }
 
 impl Slot {
@@ -87,7 +95,12 @@ impl Slot {
             idx_off,
             wd: h.wd,
             step: step.min(u32::MAX as u64 - 1) as u32,
-            _pad: [0.0; 2],
+            momentum: h.momentum,
+            nesterov: u32::from(h.nesterov),
+            l1: h.l1,
+            clip: h.clip,
+            noise: h.noise,
+            noise_key: h.noise_key,
         }
     }
 }
@@ -101,7 +114,11 @@ pub enum K {
     BwdWeight,
     Head,
     Sgd,
+    Momentum,
     Adam,
+    /// Per-model L2 norm (one workgroup per model): gradients for clipping and metrics, and
+    /// parameters for the weight-norm metric.
+    Norm,
 }
 
 /// A WGSL file: name, source, and its (kernel, entry point) pairs.
@@ -146,7 +163,7 @@ impl Kernels {
             bind_group_layouts: &[Some(&layout)],
             immediate_size: 0,
         });
-        let files: [KernelFile; 4] = [
+        let files: [KernelFile; 5] = [
             ("gather", include_str!("../../shaders/gather.wgsl"), &[(K::Gather, "gather")]),
             (
                 "dense",
@@ -154,7 +171,12 @@ impl Kernels {
                 &[(K::Fwd, "fwd"), (K::BwdData, "bwd_data"), (K::BwdWeight, "bwd_weight")],
             ),
             ("head", include_str!("../../shaders/head.wgsl"), &[(K::Head, "head")]),
-            ("optim", include_str!("../../shaders/optim.wgsl"), &[(K::Sgd, "sgd"), (K::Adam, "adam")]),
+            (
+                "optim",
+                include_str!("../../shaders/optim.wgsl"),
+                &[(K::Sgd, "sgd"), (K::Momentum, "momentum"), (K::Adam, "adam")],
+            ),
+            ("norm", include_str!("../../shaders/norm.wgsl"), &[(K::Norm, "norm")]),
         ];
         let mut pipelines = Vec::new();
         for (name, src, entries) in files {
@@ -186,7 +208,8 @@ impl Kernels {
 pub const TILE: usize = 4;
 
 /// Invocations kernel `k` needs for `d` (its grid-stride loop covers the rest): one per output
-/// element, except the dense kernels: one per 4×4 output tile.
+/// element, except the dense kernels: one per 4×4 output tile, and `Norm`: one workgroup per
+/// model (`d.m` models of `d.p_stride` values).
 pub fn work(k: K, d: &Dims) -> usize {
     let (m, b, i, o) = (d.m as usize, d.b as usize, d.i as usize, d.o as usize);
     let t = |n: usize| n.div_ceil(TILE);
@@ -195,7 +218,8 @@ pub fn work(k: K, d: &Dims) -> usize {
         K::Fwd => m * t(b) * t(o),
         K::BwdData => m * t(b) * t(i),
         K::BwdWeight => m * t(i + 1) * t(o),
-        K::Sgd | K::Adam => m,
+        K::Sgd | K::Momentum | K::Adam => m,
+        K::Norm => m * WG,
     }
 }
 

@@ -4,6 +4,10 @@
 //! without blocking. The dispatch sequence is exactly `engine::cpu::CpuBackend::step`.
 //! Small models (`fused::supports`) instead train through `fused::FusedPlan`: one dispatch per
 //! submit runs all K steps; evaluation always uses the per-op eval plan on the same buffers.
+//! Steps with options the fused kernel lacks (`fused::supports_step`: L1, clipping, gradient
+//! noise) run through the per-op plan on the same buffers. Per-model norms (`shaders/norm.wgsl`):
+//! of the gradients before the update on clipping steps, and of the parameters and the last
+//! gradients per evaluation (`Snapshot::wnorm`, `gnorm`; after fused steps, the fused record).
 //! Issue-4 layers bind extra buffers (`plan::dims`): z per slot that keeps it, the activation
 //! gradient per slot with a residual, and a third evaluation buffer for hourglass skips.
 
@@ -14,9 +18,8 @@ use super::kernels::{Dims, Kernels, Slot, F_Z, K, NO_BAD_STEP, UNIFORM_STRIDE};
 use super::memory;
 use super::readback::Readback;
 use crate::core::mlp::Layout;
-use crate::core::optim::StepHyper;
+use crate::core::optim::{Method, StepHyper};
 use crate::engine::{reduce_stats, Backend, Setup, Snapshot, GRID_RES};
-use crate::experiment::Optimizer;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use wgpu::{Buffer, BufferUsages as U};
@@ -59,6 +62,13 @@ pub struct GpuBackend {
     steps: u64,
     in_flight: Arc<AtomicU32>,
     fused: Option<FusedPlan>,
+    /// Whether the gradient buffer holds the last step's gradients (a per-op step ran last);
+    /// otherwise the snapshot's gradient norms come from the fused plan's record.
+    grads_fresh: bool,
+    /// The gradient-norm buffer and the divergence record (whose second half holds the fused
+    /// plan's gradient norms).
+    gnorm: Buffer,
+    bad: Buffer,
 }
 
 impl GpuBackend {
@@ -73,8 +83,8 @@ impl GpuBackend {
         let l = s.layout.clone();
         let use_fused = match kind {
             PlanKind::PerOp => false,
-            PlanKind::Auto => fused::supports(&l, s.batch),
-            PlanKind::Fused if fused::supports(&l, s.batch) => true,
+            PlanKind::Auto => fused::supports(&l, s.batch) && fused::supports_setup(&s),
+            PlanKind::Fused if fused::supports(&l, s.batch) && fused::supports_setup(&s) => true,
             PlanKind::Fused => return Err("this layout or batch is too large for the fused plan".into()),
         };
         let (m, b, p, nl) = (l.models, s.batch, l.p, l.layers.len());
@@ -89,8 +99,16 @@ impl GpuBackend {
         let m1 = init(&ctx, "adam m", bytemuck::cast_slice(&m1));
         let m2 = init(&ctx, "adam v", bytemuck::cast_slice(&m2));
         let grads = storage(&ctx, "grads", m * p * 4);
-        let mask = init(&ctx, "mask", bytemuck::cast_slice(&l.decay_mask()));
-        let bad = init(&ctx, "divergence record", bytemuck::cast_slice(&vec![NO_BAD_STEP; m]));
+        // Decay mask [P] then learning-rate multipliers [P] (`shaders/optim.wgsl`).
+        let masks: Vec<f32> = l.decay_mask().into_iter().chain(s.lr_mask()).collect();
+        let mask = init(&ctx, "mask", bytemuck::cast_slice(&masks));
+        // Per-model norms of the raw gradients (per step when clipping, and per evaluation: the
+        // metric) and of the parameters (per evaluation).
+        let gnorm = storage(&ctx, "grad norm", m * 4);
+        let wnorm = storage(&ctx, "weight norm", m * 4);
+        // Divergence record [M], then the fused plan's gradient norms [M] (NaN: none yet).
+        let bad_init: Vec<u32> = [vec![NO_BAD_STEP; m], vec![f32::NAN.to_bits(); m]].concat();
+        let bad = init(&ctx, "divergence record", bytemuck::cast_slice(&bad_init));
         let x_tr = init(&ctx, "x train", bytemuck::cast_slice(&s.train.x));
         let t_tr = init(&ctx, "t train", bytemuck::cast_slice(&tt_tr));
         let x_te = init(&ctx, "x test", bytemuck::cast_slice(&s.test.x));
@@ -181,9 +199,17 @@ impl GpuBackend {
                 ));
             }
         }
+        // Skipped by steps that do not clip (`encode`).
+        let nd = Dims { m: m as u32, p_stride: p as u32, ..Default::default() };
+        step_plan.push(bld.add(K::Norm, nd, [Some(&grads), None, None], [Some(&gnorm), None, None]));
         let od = Dims { m: (m * p) as u32, p_stride: p as u32, ..Default::default() };
-        let ok = if matches!(s.opt, Optimizer::Adam | Optimizer::Adamw) { K::Adam } else { K::Sgd };
-        step_plan.push(bld.add(ok, od, [Some(&grads), Some(&mask), None], [Some(&params), Some(&m1), Some(&m2)]));
+        let ok = match Method::from(s.opt) {
+            Method::Sgd => K::Sgd,
+            Method::Momentum => K::Momentum,
+            Method::Adam => K::Adam,
+        };
+        let ro = [Some(&grads), Some(&mask), Some(&gnorm)];
+        step_plan.push(bld.add(ok, od, ro, [Some(&params), Some(&m1), Some(&m2)]));
         // Evaluation: forward over a whole split with ping-pong activations, then the head.
         // `models`: all M for the splits, model 0 alone for the boundary grid.
         let fwd_split = |bld: &mut Builder, x: &Buffer, n: usize, models: usize, plan: &mut Vec<Dispatch>| {
@@ -205,6 +231,8 @@ impl GpuBackend {
                 [Some(&eval_dz), Some(&ev[j]), Some(&ev[j + 1])],
             ));
         }
+        eval_plan.push(bld.add(K::Norm, nd, [Some(&params), None, None], [Some(&wnorm), None, None]));
+        eval_plan.push(bld.add(K::Norm, nd, [Some(&grads), None, None], [Some(&gnorm), None, None]));
         let mut grid_plan = vec![];
         fwd_split(&mut bld, &x_grid, g, 1, &mut grid_plan);
         ctx.queue.write_buffer(&bld.dims_buf, 0, &dims_bytes(&bld.dims));
@@ -212,6 +240,8 @@ impl GpuBackend {
         let mut eval_copies: Vec<(Buffer, u64)> =
             ev.iter().enumerate().map(|(j, e)| (e.clone(), (m * if j < 2 { ntr } else { nte } * 4) as u64)).collect();
         eval_copies.push((bad.clone(), (m * 4) as u64));
+        eval_copies.push((wnorm.clone(), (m * 4) as u64));
+        eval_copies.push((gnorm.clone(), (m * 4) as u64));
         eval_copies.push((pp[(nl - 1) % npp].clone(), (g * c * 4) as u64));
         let snap_bytes: u64 = eval_copies.iter().map(|e| e.1).sum();
         let snap = Readback::new(&ctx.device, snap_bytes);
@@ -238,6 +268,9 @@ impl GpuBackend {
             steps: start_step,
             in_flight: Arc::new(AtomicU32::new(0)),
             fused,
+            grads_fresh: false,
+            gnorm,
+            bad,
             ctx,
         })
     }
@@ -247,9 +280,10 @@ impl GpuBackend {
         self.fused.is_some()
     }
 
-    fn encode(&self, enc: &mut wgpu::CommandEncoder, plan: &[Dispatch], slot: u32) {
+    /// Record `plan` at step slot `slot`; `clip` = false skips the step plan's gradient norm.
+    fn encode(&self, enc: &mut wgpu::CommandEncoder, plan: &[Dispatch], slot: u32, clip: bool) {
         let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
-        for d in plan {
+        for d in plan.iter().filter(|d| clip || d.k != K::Norm) {
             pass.set_pipeline(self.kern.pipeline(d.k));
             pass.set_bind_group(0, &self.bind_groups[d.bg], &[if d.slot { slot } else { 0 }]);
             pass.dispatch_workgroups(d.groups, 1, 1);
@@ -291,7 +325,10 @@ impl Backend for GpuBackend {
             let ids = &idx[base * per..(base + chunk.len()) * per];
             self.ctx.queue.write_buffer(&self.idx_buf, 0, bytemuck::cast_slice(ids));
             let mut enc = self.ctx.device.create_command_encoder(&Default::default());
-            if let Some(f) = &self.fused {
+            // Steps with options the fused kernel lacks run through the per-op plan, which shares
+            // its buffers (`fused::supports_step`).
+            if let Some(f) = self.fused.as_ref().filter(|_| chunk.iter().all(fused::supports_step)) {
+                self.grads_fresh = false;
                 f.write(&self.ctx.queue, &slots);
                 f.encode(&mut enc);
             } else {
@@ -301,9 +338,10 @@ impl Backend for GpuBackend {
                     bytes[at..at + size_of::<Slot>()].copy_from_slice(bytemuck::bytes_of(s));
                 }
                 self.ctx.queue.write_buffer(&self.slot_buf, 0, &bytes);
-                for k in 0..chunk.len() {
-                    self.encode(&mut enc, &self.step_plan, (k as u64 * UNIFORM_STRIDE) as u32);
+                for (k, h) in chunk.iter().enumerate() {
+                    self.encode(&mut enc, &self.step_plan, (k as u64 * UNIFORM_STRIDE) as u32, h.clip > 0.0);
                 }
+                self.grads_fresh = true;
             }
             self.submit(enc);
             self.steps += chunk.len() as u64;
@@ -323,9 +361,14 @@ impl Backend for GpuBackend {
         }
         let mut enc = self.ctx.device.create_command_encoder(&Default::default());
         let grid = grid && self.grid_ok;
-        self.encode(&mut enc, &self.eval_plan, 0);
+        self.encode(&mut enc, &self.eval_plan, 0, true);
         if grid {
-            self.encode(&mut enc, &self.grid_plan, 0);
+            self.encode(&mut enc, &self.grid_plan, 0, true);
+        }
+        if !self.grads_fresh {
+            // Fused steps ran last (or none): their norms (NaN before any step).
+            let mb = (self.layout.models * 4) as u64;
+            enc.copy_buffer_to_buffer(&self.bad, mb, &self.gnorm, 0, mb);
         }
         let n = if grid { self.eval_copies.len() } else { self.eval_copies.len() - 1 };
         let mut off = 0;
@@ -352,12 +395,16 @@ impl Backend for GpuBackend {
         let (c, rest) = rest.split_at(m * nte);
         let (d, rest) = rest.split_at(m * nte);
         let (bad, rest) = rest.split_at(m);
+        let (wnorm, rest) = rest.split_at(m);
+        let (gnorm, rest) = rest.split_at(m);
+        let (wnorm, gnorm) = (wnorm.to_vec(), gnorm.to_vec());
         let bad = bad.iter().map(|v| Some(v.to_bits()).filter(|&s| s != NO_BAD_STEP).map(u64::from)).collect();
         let grid = grid.then(|| {
             let o = self.layout.outputs();
             (0..GRID_RES * GRID_RES).map(|k| self.layout.score(&rest[k * o..(k + 1) * o])).collect()
         });
-        Some(Ok(Snapshot { step, train: reduce_stats(a, b, m, ntr), test: reduce_stats(c, d, m, nte), grid, bad }))
+        let (train, test) = (reduce_stats(a, b, m, ntr), reduce_stats(c, d, m, nte));
+        Some(Ok(Snapshot { step, train, test, grid, bad, wnorm, gnorm }))
     }
     fn wait(&mut self) {
         #[cfg(not(target_arch = "wasm32"))]

@@ -4,11 +4,14 @@
 
 pub mod cadence;
 pub mod history;
+pub mod lr;
+pub mod memo;
 pub mod schedule;
 
 use crate::core::data::{self, Data};
+use crate::core::init::{self, InitSpec};
 use crate::core::mlp::Layout;
-use crate::core::optim::StepHyper;
+use crate::core::optim::{Method, OptSpec, StepHyper};
 use crate::engine::{Backend, Setup, Snapshot};
 use crate::experiment::Experiment;
 use history::{History, Row};
@@ -17,12 +20,28 @@ use schedule::BatchStream;
 /// Points kept per curve before decimation.
 pub const HISTORY_CAP: usize = 2000;
 
-/// Build the backend-independent setup of an experiment (data, layout, initial weights).
+/// Build the backend-independent setup of an experiment (data, layout, initial weights and
+/// learning-rate multipliers of its `init`, `alpha`, `base`).
 pub fn setup(e: &Experiment) -> (Data, Setup) {
+    setup_with(e, &InitSpec::from_experiment(e))
+}
+
+/// `setup` with an initialization scheme (`core::init`): initial weights and per-parameter
+/// learning-rate multipliers from `init::plan`.
+pub fn setup_with(e: &Experiment, spec: &InitSpec) -> (Data, Setup) {
     let d = data::make(e);
-    let layout = Layout::from_experiment(e, 1);
-    let params = layout.init(e.seed);
-    let s = Setup { seed: e.seed, ..Setup::new(layout, e.opt, e.batch(), d.train.clone(), d.test.clone(), params) };
+    let layout = Layout::from_experiment(e, e.seeds.max(1) as usize);
+    let plan = init::plan(&layout, spec, Method::from(e.opt));
+    let params = plan.params(&layout, e.seed);
+    let lr_mask = plan.lr_mask(&layout);
+    // The boundary grid lifted through the experiment's input features (as the data).
+    let grid = data::DataSpec::from(e).lift().apply(&crate::engine::grid_points());
+    let s = Setup {
+        seed: e.seed,
+        grid,
+        lr_mask,
+        ..Setup::new(layout, e.opt, e.batch(), d.train.clone(), d.test.clone(), params)
+    };
     (d, s)
 }
 
@@ -36,13 +55,16 @@ pub struct Session {
     lr: f32,
     l2: f32,
     wd: f32,
+    opt: OptSpec,
+    sched: lr::LrSpec,
 }
 
 impl Session {
-    /// A session on `backend`, which must have been built from `setup(e)` at step `start`.
+    /// A session on `backend`, which must have been built from `setup(e)` at step `start`
+    /// (`e.seeds` models, seeds `seed`, `seed + 1`, …, all seeing the same batches).
     pub fn new(exp: Experiment, data: Data, backend: Box<dyn Backend>, start: u64) -> Self {
-        let batch = exp.batch();
-        Self::from_parts(exp, data, backend, batch, 1, start)
+        let (batch, models) = (exp.batch(), exp.seeds.max(1) as usize);
+        Self::from_parts(exp, data, backend, batch, models, start)
     }
 
     /// A session over `models` models with batch size `batch` (benchmarks and sweeps build their
@@ -57,7 +79,13 @@ impl Session {
     ) -> Self {
         let schedule = BatchStream::at_step(exp.seed, data.train.len(), batch, models, start);
         let (lr, l2, wd) = (exp.lr, exp.l2, exp.wd);
-        Session { exp, data, backend, schedule, history: History::new(HISTORY_CAP), last: None, lr, l2, wd }
+        let (opt, sched) = (OptSpec::from_experiment(&exp), lr::LrSpec::from_experiment(&exp));
+        Session { exp, data, backend, schedule, history: History::new(HISTORY_CAP), last: None, lr, l2, wd, opt, sched }
+    }
+
+    /// Set the optimizer options and the learning-rate schedule (from the next queued step).
+    pub fn set_optim(&mut self, opt: OptSpec, sched: lr::LrSpec) {
+        (self.opt, self.sched) = (opt, sched);
     }
 
     /// A session on the CPU reference.
@@ -75,8 +103,9 @@ impl Session {
     /// Queue `k` steps.
     pub fn train(&mut self, k: usize) {
         let t0 = self.backend.steps();
-        let hyper: Vec<StepHyper> =
-            (1..=k as u64).map(|j| StepHyper::new(self.lr, self.l2, t0 + j).with_wd(self.wd)).collect();
+        let hyper: Vec<StepHyper> = (t0 + 1..=t0 + k as u64)
+            .map(|t| self.opt.hyper(lr::lr_at(t - 1, self.lr, &self.sched), self.l2, self.wd, t))
+            .collect();
         let mut idx = Vec::with_capacity(k * self.exp.batch());
         self.schedule.fill(k, &mut idx);
         self.backend.train(&hyper, &idx);
