@@ -4,11 +4,15 @@
 // Chromium's CPU WebGPU, barrier kernels run ~10× slower: DESIGN.md §7). Every sum runs in the
 // reference's order, so results match `core::ops` as the one-output-per-thread kernels did.
 // Grid-stride loops over tiles: any size fits a bounded dispatch. Tile counts: `kernels::work`.
+// Issue 4 (flags F_* in common.wgsl): forward multiplier (x scaled by d.mult as loaded: exact at
+// 1), residual skip, counter-based inverted dropout, z stored for z-based derivatives.
 
 @group(0) @binding(2) var<storage, read> in_a: array<f32>;
 @group(0) @binding(3) var<storage, read> in_b: array<f32>;
 @group(0) @binding(4) var<storage, read> in_c: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out_a: array<f32>;
+@group(0) @binding(6) var<storage, read_write> out_b: array<f32>;
+@group(0) @binding(7) var<storage, read_write> out_c: array<f32>;
 
 const T: u32 = 4u;
 
@@ -22,7 +26,8 @@ fn load4(base: u32, c: vec4<u32>) -> vec4<f32> {
     return vec4<f32>(in_b[base + c.x], in_b[base + c.y], in_b[base + c.z], in_b[base + c.w]);
 }
 
-// out[m,b,o] = act(Σ_i x[m,b,i]·W[m,i,o] + bias[m,o]);  in_a = x, in_b = params.
+// z[m,b,o] = bias[m,o] + Σ_i (mult·x[m,b,i])·W[m,i,o]; u = drop(act(z)); out = skip + u.
+// in_a = x, in_b = params, in_c = residual source (F_SKIP), out_b = z (F_Z).
 // Tile: 4 rows b × 4 columns o; the sum starts at the bias and adds i = 0, 1, … in order.
 @compute @workgroup_size(64)
 fn fwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -43,7 +48,7 @@ fn fwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) n
         var a2 = bias;
         var a3 = bias;
         for (var i = 0u; i < d.i; i++) {
-            let xv = vec4<f32>(in_a[xr.x + i], in_a[xr.y + i], in_a[xr.z + i], in_a[xr.w + i]);
+            let xv = d.mult * vec4<f32>(in_a[xr.x + i], in_a[xr.y + i], in_a[xr.z + i], in_a[xr.w + i]);
             // Zero inputs (one-hot rows, P3) add ±0: skipped, as in `core::ops::dense_fwd`.
             // Neighbouring invocations share the rows, so the branch is uniform among them.
             if (all(xv == vec4<f32>(0.0))) {
@@ -59,14 +64,22 @@ fn fwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) n
         for (var r = 0u; r < T && b0 + r < d.b; r++) {
             let base = (m * d.b + b0 + r) * d.o;
             for (var c = 0u; c < T && o0 + c < d.o; c++) {
-                out_a[base + o0 + c] = act_fwd(d.act, acc[r][c]);
+                let q = base + o0 + c;
+                let z = acc[r][c];
+                if ((d.flags & F_Z) != 0u) { out_b[q] = z; }
+                var u = act_fwd_w(d.act, z, d.w0);
+                if ((d.flags & F_DROP) != 0u) { u = drop_apply(u, m, b0 + r, o0 + c, d.o); }
+                if ((d.flags & F_SKIP) != 0u) { u = u + in_c[q]; }
+                out_a[q] = u;
             }
         }
     }
 }
 
-// dz_prev[m,b,i] = (Σ_o dz[m,b,o]·W[m,i,o]) · σ'_prev(a_prev[m,b,i]);
-// in_a = dz, in_b = params, in_c = a_prev. Tile: 4 rows b × 4 columns i; o = 0, 1, … in order.
+// g[m,b,i] = mult·Σ_o dz[m,b,o]·W[m,i,o] (+ out_c[m,b,i] with F_SKIP: the gradient of the later
+// layer that adds a_prev as its residual), stored to out_b with F_STORE_G; then
+// dz_prev = g·σ'_prev(a_prev) (in_c = a_prev), or with F_Z dz_prev = drop(g)·σ'_prev(z_prev)
+// (in_c = z_prev). in_a = dz, in_b = params. Tile: 4 rows b × 4 columns i; o = 0, 1, … in order.
 @compute @workgroup_size(64)
 fn bwd_data(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let nb = (d.b + T - 1u) / T;
@@ -94,13 +107,21 @@ fn bwd_data(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
             let base = (m * d.b + b0 + r) * d.i;
             for (var c = 0u; c < T && i0 + c < d.i; c++) {
                 let q = base + i0 + c;
-                out_a[q] = acc[r][c] * act_grad(d.act_prev, in_c[q]);
+                var g = d.mult * acc[r][c];
+                if ((d.flags & F_SKIP) != 0u) { g = g + out_c[q]; }
+                if ((d.flags & F_STORE_G) != 0u) { out_b[q] = g; }
+                if ((d.flags & F_Z) != 0u) {
+                    if ((d.flags & F_DROP) != 0u) { g = drop_apply(g, m, b0 + r, i0 + c, d.i); }
+                    out_a[q] = g * act_grad_z(d.act_prev, in_c[q], d.w0);
+                } else {
+                    out_a[q] = g * act_grad(d.act_prev, in_c[q]);
+                }
             }
         }
     }
 }
 
-// grads[m, w_off + i*O + o] = Σ_b x[m,b,i]·dz[m,b,o];  grads[m, b_off + o] = Σ_b dz[m,b,o];
+// grads[m, w_off + i*O + o] = Σ_b (mult·x[m,b,i])·dz[m,b,o];  grads[m, b_off + o] = Σ_b dz[m,b,o];
 // in_a = x, in_b = dz, out_a = grads. Tile: 4 rows i × 4 columns o over I + 1 rows (row I is
 // the bias: x = 1, and 1·dz = dz exactly); b = 0, 1, … in order.
 @compute @workgroup_size(64)
@@ -123,7 +144,8 @@ fn bwd_weight(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
         var a3 = vec4<f32>();
         for (var bb = 0u; bb < d.b; bb++) {
             let xb = m * d.x_stride_m + bb * d.i;
-            let xv = select(vec4<f32>(1.0), vec4<f32>(in_a[xb + xi.x], in_a[xb + xi.y], in_a[xb + xi.z], in_a[xb + xi.w]), is_w);
+            let xw = d.mult * vec4<f32>(in_a[xb + xi.x], in_a[xb + xi.y], in_a[xb + xi.z], in_a[xb + xi.w]);
+            let xv = select(vec4<f32>(1.0), xw, is_w);
             // Zero inputs add ±0 to sums that start at +0: skipped (`core::ops::dense_bwd_weight`).
             if (all(xv == vec4<f32>(0.0))) {
                 continue;

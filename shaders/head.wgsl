@@ -1,5 +1,7 @@
 // The loss head (reference: `core::ops::loss_head`).
-// kind 0 = MSE on a tanh output with ±1 targets (TFP), kind 1 = softmax cross-entropy.
+// kind 0 = MSE on a tanh output with ±1 targets (TFP), kind 1 = softmax cross-entropy with label
+// smoothing d.eps_ls, kind 2 = regression: ½(a − y)² on a linear output, y = bitcast<f32>(target),
+// correct iff |a − y| < 0.1 (`core::ops::REG_TOL`).
 
 @group(0) @binding(2) var<storage, read> in_a: array<f32>;
 @group(0) @binding(3) var<storage, read> in_t: array<u32>;
@@ -18,7 +20,12 @@ fn head(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         let m = k / d.b;
         let bb = k % d.b;
         let tc = in_t[m * d.t_stride_m + bb];
-        if (d.kind == 0u) {
+        if (d.kind == 2u) {
+            let e = in_a[k] - bitcast<f32>(tc);
+            out_b[k] = 0.5 * e * e;
+            out_a[k] = e * inv_b;
+            out_c[k] = select(0.0, 1.0, abs(e) < 0.1);
+        } else if (d.kind == 0u) {
             let a = in_a[k];
             let y = select(-1.0, 1.0, tc == 1u);
             let e = a - y;
@@ -34,10 +41,18 @@ fn head(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
             }
             var se = 0.0;
             for (var j = 0u; j < c; j++) { se += exp(in_a[k * c + j] - mx); }
-            out_b[k] = mx + log(se) - in_a[k * c + tc];
+            let off = d.eps_ls / f32(c);
+            let on = 1.0 - d.eps_ls + off;
+            if (d.eps_ls == 0.0) {
+                out_b[k] = mx + log(se) - in_a[k * c + tc];
+            } else {
+                var qz = 0.0;
+                for (var j = 0u; j < c; j++) { qz += select(off, on, j == tc) * in_a[k * c + j]; }
+                out_b[k] = mx + log(se) - qz;
+            }
             for (var j = 0u; j < c; j++) {
                 let p = exp(in_a[k * c + j] - mx) / se;
-                out_a[k * c + j] = (p - select(0.0, 1.0, j == tc)) * inv_b;
+                out_a[k * c + j] = (p - select(off, on, j == tc)) * inv_b;
             }
             out_c[k] = select(0.0, 1.0, arg == tc);
         }

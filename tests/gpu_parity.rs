@@ -104,8 +104,9 @@ fn dense_dims(d: &DenseDims, act_prev: Act) -> Dims {
         p_stride: d.p_stride as u32,
         w_off: d.w_off as u32,
         b_off: d.b_off as u32,
-        t_stride_m: 0,
-        kind: 0,
+        mult: d.mult,
+        w0: d.w0,
+        ..Default::default()
     }
 }
 
@@ -113,7 +114,19 @@ fn dense_dims(d: &DenseDims, act_prev: Act) -> Dims {
 fn dims(act: Act, shared: bool, (m, b, i, o): (usize, usize, usize, usize)) -> DenseDims {
     let w_off = 3;
     let b_off = w_off + i * o;
-    DenseDims { m, b, i, o, act, x_stride_m: if shared { 0 } else { b * i }, p_stride: b_off + o + 2, w_off, b_off }
+    DenseDims {
+        m,
+        b,
+        i,
+        o,
+        act,
+        x_stride_m: if shared { 0 } else { b * i },
+        p_stride: b_off + o + 2,
+        w_off,
+        b_off,
+        mult: 1.0,
+        w0: 1.0,
+    }
 }
 
 const SMALL: (usize, usize, usize, usize) = (2, 7, 3, 5);

@@ -107,7 +107,19 @@ struct DenseCase {
 fn dims(act: Act, shared: bool, (m, b, i, o): (usize, usize, usize, usize)) -> DenseDims {
     let w_off = 1;
     let b_off = w_off + i * o;
-    DenseDims { m, b, i, o, act, x_stride_m: if shared { 0 } else { b * i }, p_stride: b_off + o + 2, w_off, b_off }
+    DenseDims {
+        m,
+        b,
+        i,
+        o,
+        act,
+        x_stride_m: if shared { 0 } else { b * i },
+        p_stride: b_off + o + 2,
+        w_off,
+        b_off,
+        mult: 1.0,
+        w0: 1.0,
+    }
 }
 
 fn pre_act(d: &DenseDims, x: &[f32], params: &[f32]) -> Vec<f32> {
@@ -215,7 +227,19 @@ fn dense_by_hand() {
     // One example, x = [1, 2], W = [[3], [4]] (I = 2, O = 1), bias 0.5: z = 3 + 8 + 0.5 = 11.5.
     // Model 1 (p_stride 3): W = [[-1], [0.25]], bias -1: z = -1 + 0.5 - 1 = -1.5.
     let params = [3.0, 4.0, 0.5, -1.0, 0.25, -1.0];
-    let d = DenseDims { m: 2, b: 1, i: 2, o: 1, act: Act::Linear, x_stride_m: 0, p_stride: 3, w_off: 0, b_off: 2 };
+    let d = DenseDims {
+        m: 2,
+        b: 1,
+        i: 2,
+        o: 1,
+        act: Act::Linear,
+        x_stride_m: 0,
+        p_stride: 3,
+        w_off: 0,
+        b_off: 2,
+        mult: 1.0,
+        w0: 1.0,
+    };
     assert_eq!(fwd(&d, &[1.0, 2.0], &params), [11.5, -1.5]);
     assert_eq!(fwd(&DenseDims { act: Act::Relu, ..d }, &[1.0, 2.0], &params), [11.5, 0.0]);
     let t = fwd(&DenseDims { act: Act::Tanh, ..d }, &[1.0, 2.0], &params);
@@ -225,7 +249,19 @@ fn dense_by_hand() {
 
     // bwd_data, one model: W = [[1, 2], [3, 4]] (I = 2, O = 2), dz = [1, -2]:
     // Σ_o dz·W = [1 - 4, 3 - 8] = [-3, -5]; times tanh' from a_prev = [0.5, 0]: [-2.25, -5].
-    let d = DenseDims { m: 1, b: 1, i: 2, o: 2, act: Act::Linear, x_stride_m: 2, p_stride: 6, w_off: 0, b_off: 4 };
+    let d = DenseDims {
+        m: 1,
+        b: 1,
+        i: 2,
+        o: 2,
+        act: Act::Linear,
+        x_stride_m: 2,
+        p_stride: 6,
+        w_off: 0,
+        b_off: 4,
+        mult: 1.0,
+        w0: 1.0,
+    };
     let p = [1.0, 2.0, 3.0, 4.0, 0.0, 0.0];
     let mut g = [0.0; 2];
     dense_bwd_data(&d, &[1.0, -2.0], &p, &[0.5, 0.0], Act::Tanh, &mut g);
@@ -235,7 +271,19 @@ fn dense_by_hand() {
 
     // bwd_weight: B = 2, x = [[1, 2], [3, 4]], dz = [[1], [-1]] (O = 1):
     // dW = [1 - 3, 2 - 4] = [-2, -2], dbias = 1 - 1 = 0; the slot after the bias is untouched.
-    let d = DenseDims { m: 1, b: 2, i: 2, o: 1, act: Act::Linear, x_stride_m: 4, p_stride: 4, w_off: 0, b_off: 2 };
+    let d = DenseDims {
+        m: 1,
+        b: 2,
+        i: 2,
+        o: 1,
+        act: Act::Linear,
+        x_stride_m: 4,
+        p_stride: 4,
+        w_off: 0,
+        b_off: 2,
+        mult: 1.0,
+        w0: 1.0,
+    };
     let mut g = [9.0; 4];
     dense_bwd_weight(&d, &[1.0, 2.0, 3.0, 4.0], &[1.0, -1.0], &mut g);
     assert_eq!(g, [-2.0, -2.0, 0.0, 9.0]);
@@ -466,16 +514,14 @@ fn whole_network_grads_match_fd() {
         let f = |p: &[f32]| net_loss(&n, p);
         grad_ok(&name, &f, &n.params, &g, 1e-3);
 
-        let setup = Setup {
-            layout: n.l.clone(),
-            opt: Optimizer::Sgd,
-            batch: n.b,
-            train: Split::classified(n.x.clone(), n.t.iter().map(|&v| v as u8).collect()),
-            test: Split::classified(n.x[..2].to_vec(), vec![n.t[0] as u8]),
-            params: n.params.clone(),
-            moments: None,
-            lr_mask: vec![],
-        };
+        let setup = Setup::new(
+            n.l.clone(),
+            Optimizer::Sgd,
+            n.b,
+            Split::classified(n.x.clone(), n.t.iter().map(|&v| v as u8).collect()),
+            Split::classified(n.x[..2].to_vec(), vec![n.t[0] as u8]),
+            n.params.clone(),
+        );
         let mut cpu = CpuBackend::new(setup, 0);
         cpu.step(&StepHyper::new(1.0, 0.0, 1), &n.idx);
         let moved: Vec<f32> = n.params.iter().zip(cpu.params()).map(|(a, b)| a - b).collect();

@@ -225,16 +225,7 @@ impl Workload {
 
     fn setup_with(&self, layout: Layout, params: Vec<f32>) -> Setup {
         let opt = if self.spec.opt == "sgd" { Optimizer::Sgd } else { Optimizer::Adam };
-        Setup {
-            layout,
-            opt,
-            batch: self.spec.batch,
-            train: self.data.train.clone(),
-            test: self.data.test.clone(),
-            params,
-            moments: None,
-            lr_mask: vec![],
-        }
+        Setup::new(layout, opt, self.spec.batch, self.data.train.clone(), self.data.test.clone(), params)
     }
 }
 

@@ -1,10 +1,14 @@
 //! The CPU backend: a training step composed from the `core::ops` reference, exactly the
 //! sequence of kernels the GPU step plan dispatches (gather → dense fwd × L → loss head →
 //! dense bwd (weight, data) × L → optimizer). Runs natively and in wasm (the browser fallback).
+//! Issue-4 layers (skips, dropout, z-based derivatives) use the `_ex` ops with the buffers the
+//! layout asks for (`Layout::keeps_z`, `skip_src`, `skip_consumer`), as the GPU plan does.
 
-use super::{grid_points, reduce_stats, Backend, Setup, Snapshot, GRID_RES};
+use super::{reduce_stats, Backend, Setup, Snapshot, GRID_RES};
 use crate::core::mlp::Layout;
-use crate::core::ops::{dense_bwd_data, dense_bwd_weight, dense_fwd, gather, loss_head, HeadOut};
+use crate::core::ops::{
+    dense_bwd_data_ex, dense_bwd_weight, dense_fwd_ex, gather, loss_head_ex, Dropout, FwdExtra, HeadOut, Prev,
+};
 use crate::core::optim::{grad_norms, norms, update, Masks, Method, StepHyper};
 
 /// Scratch for one forward/backward pass at batch size B.
@@ -12,6 +16,10 @@ struct Scratch {
     xb: Vec<f32>,
     tb: Vec<u32>,
     acts: Vec<Vec<f32>>,
+    /// Pre-activations of the slots that keep them (empty otherwise).
+    zs: Vec<Vec<f32>>,
+    /// Activation gradients of the slots with a residual skip (empty otherwise).
+    ga: Vec<Vec<f32>>,
     dz: Vec<Vec<f32>>,
     loss: Vec<f32>,
     correct: Vec<f32>,
@@ -44,14 +52,17 @@ impl CpuBackend {
             xb: vec![0.0; mb * l.inputs()],
             tb: vec![0; mb],
             acts: l.layers.iter().map(|x| vec![0.0; mb * x.o]).collect(),
+            zs: (0..l.layers.len()).map(|k| vec![0.0; if l.keeps_z(k) { mb * l.layers[k].o } else { 0 }]).collect(),
+            ga: l.layers.iter().map(|x| vec![0.0; if x.skip > 0 { mb * x.o } else { 0 }]).collect(),
             dz: l.layers.iter().map(|x| vec![0.0; mb * x.o]).collect(),
             loss: vec![0.0; mb],
             correct: vec![0.0; mb],
         };
         let (m1, m2) = s.moments.clone().unwrap_or_else(|| (vec![0.0; n], vec![0.0; n]));
+        let (t_train, t_test) = s.targets();
         CpuBackend {
-            t_train: s.train.y.iter().map(|&v| v as u32).collect(),
-            t_test: s.test.y.iter().map(|&v| v as u32).collect(),
+            t_train,
+            t_test,
             grads: vec![0.0; n],
             m1,
             m2,
@@ -77,21 +88,34 @@ impl CpuBackend {
         let i0 = l.inputs();
         gather(i0, &self.s.train.x, &self.t_train, idx, &mut sc.xb, &mut sc.tb);
         let nl = l.layers.len();
+        let step = (self.steps + 1).min(u32::MAX as u64 - 1) as u32;
+        let drop = |k: usize| l.drops(k).then(|| Dropout::new(l.dropout, self.s.seed, k, step));
         for k in 0..nl {
             let (before, rest) = sc.acts.split_at_mut(k);
             let (input, stride) = if k == 0 { (&sc.xb[..], b * i0) } else { (&before[k - 1][..], b * l.layers[k].i) };
-            dense_fwd(&l.dims(k, b, stride), input, &self.s.params, &mut rest[0]);
+            let skip = l.skip_src(k).map(|j| &before[j][..]);
+            let z = l.keeps_z(k).then(|| &mut sc.zs[k][..]);
+            let ex = FwdExtra { skip, drop: drop(k), z };
+            dense_fwd_ex(&l.dims(k, b, stride), input, &self.s.params, &mut rest[0], ex);
         }
         let out = HeadOut { dz: &mut sc.dz[nl - 1], loss: &mut sc.loss, correct: &mut sc.correct };
-        loss_head(l.loss, l.models, b, l.outputs(), b, &sc.acts[nl - 1], &sc.tb, out);
+        loss_head_ex(l.head, l.models, b, l.outputs(), b, &sc.acts[nl - 1], &sc.tb, out);
         for k in (0..nl).rev() {
             let (input, stride) = if k == 0 { (&sc.xb[..], b * i0) } else { (&sc.acts[k - 1][..], b * l.layers[k].i) };
             let d = l.dims(k, b, stride);
             dense_bwd_weight(&d, input, &sc.dz[k], &mut self.grads);
             if k > 0 {
                 let (lo, hi) = sc.dz.split_at_mut(k);
-                let act_prev = l.layers[k - 1].act;
-                dense_bwd_data(&d, &hi[0], &self.s.params, &sc.acts[k - 1], act_prev, &mut lo[k - 1]);
+                let (glo, ghi) = sc.ga.split_at_mut(k);
+                let ps = &l.layers[k - 1];
+                let prev = if l.keeps_z(k - 1) {
+                    Prev::Z { z: &sc.zs[k - 1], act: ps.act, w0: l.w0, drop: drop(k - 1) }
+                } else {
+                    Prev::Output { a: &sc.acts[k - 1], act: ps.act }
+                };
+                let skip_g = l.skip_consumer(k).map(|c| &ghi[c - k][..]);
+                let out_g = (ps.skip > 0).then(|| &mut glo[k - 1][..]);
+                dense_bwd_data_ex(&d, &hi[0], &self.s.params, prev, skip_g, &mut lo[k - 1], out_g);
             }
         }
         self.gnorm = grad_norms(&self.grads, self.s.layout.p);
@@ -118,17 +142,16 @@ impl CpuBackend {
         let mn = l.models * n;
         let (mut dz, mut loss, mut correct) = (vec![0.0; mn * l.outputs()], vec![0.0; mn], vec![0.0; mn]);
         let out = HeadOut { dz: &mut dz, loss: &mut loss, correct: &mut correct };
-        loss_head(l.loss, l.models, n, l.outputs(), 0, acts.last().unwrap(), t, out);
+        loss_head_ex(l.head, l.models, n, l.outputs(), 0, acts.last().unwrap(), t, out);
         reduce_stats(&loss, &correct, l.models, n)
     }
 
     /// Evaluate now (the CPU has no queue).
     pub fn snapshot(&self, grid: bool) -> Snapshot {
         let l: &Layout = &self.s.layout;
-        let grid = grid.then(|| {
-            let g = grid_points();
+        let grid = (grid && self.s.grid_ok()).then(|| {
             let n = GRID_RES * GRID_RES;
-            let acts = l.forward(&self.s.params, &g, n);
+            let acts = l.forward(&self.s.params, &self.s.grid, n);
             let out = acts.last().unwrap();
             (0..n).map(|k| l.score(&out[k * l.outputs()..(k + 1) * l.outputs()])).collect()
         });

@@ -26,12 +26,40 @@ pub struct Setup {
     pub params: Vec<f32>,
     /// Adam moments to resume from (device loss, backend switch); zeros when `None`.
     pub moments: Option<(Vec<f32>, Vec<f32>)>,
+    /// The run's seed: keys the dropout masks (model m draws those of seed + m).
+    pub seed: u64,
+    /// The boundary grid lifted through the input features: [GRID_RES², layout.inputs()], row 0
+    /// at y = +6 (`grid_points` when the inputs are the raw x, y). Any other length: no grid.
+    pub grid: Vec<f32>,
     /// Per-parameter learning-rate multipliers [P] (`core::init::InitPlan::lr_mask`, e.g. μP);
     /// empty = all 1.
     pub lr_mask: Vec<f32>,
 }
 
 impl Setup {
+    /// A setup with seed 0, no moments, no lr multipliers, and `grid_points()` as the grid
+    /// when the layout has 2 inputs (else none).
+    pub fn new(layout: Layout, opt: Optimizer, batch: usize, train: Split, test: Split, params: Vec<f32>) -> Self {
+        let grid = if layout.inputs() == 2 { grid_points() } else { vec![] };
+        Setup { layout, opt, batch, train, test, params, moments: None, seed: 0, grid, lr_mask: vec![] }
+    }
+
+    /// The u32 target buffers (train, test): class indices, or for a regression head the float
+    /// targets `Split::r` as their bits (`f32::to_bits`; missing values read as NaN).
+    pub fn targets(&self) -> (Vec<u32>, Vec<u32>) {
+        let classes = |s: &Split| s.y.iter().map(|&v| v as u32).collect::<Vec<u32>>();
+        let bits = |s: &Split| (0..s.len()).map(|k| s.r.get(k).copied().unwrap_or(f32::NAN).to_bits()).collect();
+        match self.layout.head {
+            crate::core::ops::HeadKind::Regression => (bits(&self.train), bits(&self.test)),
+            _ => (classes(&self.train), classes(&self.test)),
+        }
+    }
+
+    /// The grid rows when `grid` fits the layout.
+    pub fn grid_ok(&self) -> bool {
+        self.grid.len() == GRID_RES * GRID_RES * self.layout.inputs()
+    }
+
     /// The learning-rate multipliers [P], all 1 when `lr_mask` is empty (or malformed).
     pub fn lr_mask(&self) -> Vec<f32> {
         if self.lr_mask.len() == self.layout.p {

@@ -73,7 +73,7 @@ impl Builder<'_> {
             k,
             bg: self.groups.len() - 1,
             groups: groups(work(k, &d)),
-            slot: matches!(k, K::Gather | K::Sgd | K::Momentum | K::Adam),
+            slot: matches!(k, K::Gather | K::Sgd | K::Momentum | K::Adam | K::Fwd | K::BwdData),
             label: format!("{k:?} m={} b={} i={} o={}", d.m, d.b, d.i, d.o),
             flops: 2.0 * macs,
         }

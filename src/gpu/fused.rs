@@ -65,8 +65,11 @@ pub fn steps_per_dispatch(layout: &Layout, batch: usize) -> usize {
 
 /// Whether the fused kernel takes this layout and batch (for either optimizer); otherwise the
 /// per-op plan runs it. Widths ≤ `MAX_WIDTH`, batch ≤ `MAX_BATCH`, private state ≤ `MAX_PRIVATE`.
+/// Issue-4 features (new activations, residual skips, hourglass, multipliers, dropout, label
+/// smoothing, regression: anything not `Layout::is_plain`) run on the per-op plan.
 pub fn supports(layout: &Layout, batch: usize) -> bool {
-    !layout.layers.is_empty()
+    layout.is_plain()
+        && !layout.layers.is_empty()
         && layout.models > 0
         && (1..=MAX_BATCH).contains(&batch)
         && layout.layers.iter().all(|l| l.i <= MAX_WIDTH && l.o <= MAX_WIDTH && l.i > 0 && l.o > 0)
@@ -93,6 +96,9 @@ fn act_expr(a: Act, z: &str) -> String {
         Act::Tanh => format!("tanh_s({z})"),
         Act::Sigmoid => format!("1.0 / (1.0 + exp(-{z}))"),
         Act::Linear => z.to_string(),
+        Act::Leaky => format!("select(0.01 * {z}, {z}, {z} > 0.0)"),
+        // `supports` takes only plain layouts (`Layout::is_plain`): these never reach here.
+        Act::Gelu | Act::Silu | Act::Sin => unreachable!("fused::supports excludes {a:?}"),
     }
 }
 
@@ -103,6 +109,8 @@ fn grad_expr(a: Act, y: &str) -> String {
         Act::Tanh => format!("(1.0 - {y} * {y})"),
         Act::Sigmoid => format!("{y} * (1.0 - {y})"),
         Act::Linear => "1.0".into(),
+        Act::Leaky => format!("select(0.01, 1.0, {y} > 0.0)"),
+        Act::Gelu | Act::Silu | Act::Sin => unreachable!("fused::supports excludes {a:?}"),
     }
 }
 

@@ -31,7 +31,30 @@ pub struct Dims {
     pub b_off: u32,
     pub t_stride_m: u32,
     pub kind: u32,
+    /// Forward multiplier of the dense kernels (1.0 = standard; set it, `Default` gives 0).
+    pub mult: f32,
+    /// SIREN ω0.
+    pub w0: f32,
+    /// Dropout of the layer (fwd) or of the previous layer (bwd_data): p, 1/(1−p), the run
+    /// seed's low bits and the layer salt (`core::ops::Dropout`).
+    pub p_drop: f32,
+    pub drop_scale: f32,
+    pub seed: u32,
+    pub salt: u32,
+    /// `F_*` bits.
+    pub flags: u32,
+    /// Label smoothing ε of the softmax head.
+    pub smooth: f32,
 }
+
+/// fwd: store z (out_b); bwd_data: σ' of the previous layer from its z (in_c).
+pub const F_Z: u32 = 1;
+/// fwd: a = in_c + u (residual source); bwd_data: g += out_c (the skip consumer's gradient).
+pub const F_SKIP: u32 = 2;
+/// bwd_data: store g (out_b).
+pub const F_STORE_G: u32 = 4;
+/// Dropout (training dispatches only).
+pub const F_DROP: u32 = 8;
 
 /// Per-step hyperparameters; mirrors `Slot` in `shaders/common.wgsl`.
 #[repr(C)]

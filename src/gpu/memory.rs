@@ -28,15 +28,28 @@ pub fn plan(layout: &Layout, batch: usize, n_train: usize, n_test: usize) -> Vec
     let wmax = layout.layers.iter().map(|l| l.o).max().unwrap_or(1) as u64;
     // Splits are evaluated for all M models; the boundary grid for model 0 only.
     let nmax = (m as usize * n_train.max(n_test)).max(crate::engine::GRID_RES * crate::engine::GRID_RES) as u64;
-    let act: u64 = layout.layers.iter().map(|l| m * b * l.o as u64 * 4).sum();
+    // Per slot: activations and dz, plus z (`keeps_z`) and the activation gradient (skips).
+    let act: u64 = (0..layout.layers.len())
+        .map(|k| {
+            let l = &layout.layers[k];
+            let bufs = 2 + u64::from(layout.keeps_z(k)) + u64::from(l.skip > 0);
+            bufs * m * b * l.o as u64 * 4
+        })
+        .sum();
+    let hourglass = layout.layers.iter().any(|l| l.skip == 2);
     let k = steps_per_submit(layout.models, batch) as u64;
     vec![
         Need { name: "parameters, gradients, Adam moments", bytes: 4 * p, knob: "layers" },
         Need { name: "dataset", bytes: (n_train + n_test) as u64 * 12, knob: "n" },
         Need { name: "minibatch indices", bytes: k * m * b * 4, knob: "bs" },
-        Need { name: "training activations and gradients", bytes: 2 * act, knob: "bs" },
+        Need { name: "training activations and gradients", bytes: act, knob: "bs" },
         Need { name: "evaluation activations (largest layer)", bytes: nmax * wmax * 4, knob: "layers" },
         Need { name: "evaluation activations (second buffer)", bytes: nmax * wmax * 4, knob: "layers" },
+        Need {
+            name: "evaluation activations (hourglass skips)",
+            bytes: u64::from(hourglass) * nmax * wmax * 4,
+            knob: "hourglass",
+        },
     ]
 }
 

@@ -8,21 +8,23 @@
 //! noise) run through the per-op plan on the same buffers. Per-model norms (`shaders/norm.wgsl`):
 //! of the gradients before the update on clipping steps, and of the parameters and the last
 //! gradients per evaluation (`Snapshot::wnorm`, `gnorm`; after fused steps, the fused record).
+//! Issue-4 layers bind extra buffers (`plan::dims`): z per slot that keeps it, the activation
+//! gradient per slot with a residual, and a third evaluation buffer for hourglass skips.
 
 use super::builder::{dims_bytes, init, storage, Builder, Dispatch};
 use super::context::GpuContext;
 use super::fused::{self, FusedPlan};
-use super::kernels::{Dims, Kernels, Slot, K, NO_BAD_STEP, UNIFORM_STRIDE};
+use super::kernels::{Dims, Kernels, Slot, F_Z, K, NO_BAD_STEP, UNIFORM_STRIDE};
 use super::memory;
 use super::readback::Readback;
 use crate::core::mlp::Layout;
 use crate::core::optim::{Method, StepHyper};
-use crate::engine::{grid_points, reduce_stats, Backend, Setup, Snapshot, GRID_RES};
-use crate::experiment::Loss;
+use crate::engine::{reduce_stats, Backend, Setup, Snapshot, GRID_RES};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use wgpu::{Buffer, BufferUsages as U};
 
+mod dims;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod profile;
 
@@ -52,6 +54,8 @@ pub struct GpuBackend {
     grid_plan: Vec<Dispatch>,
     /// (source, bytes) copied into the snapshot staging buffer, in order; the last is the grid.
     eval_copies: Vec<(Buffer, u64)>,
+    /// Whether the setup's grid fits the layout (else snapshots carry no grid).
+    grid_ok: bool,
     state: [Buffer; 3],
     snap: Readback,
     params_rb: Readback,
@@ -89,7 +93,7 @@ impl GpuBackend {
         memory::check(&needs, ctx.limits.max_storage_buffer_binding_size, ctx.limits.max_buffer_size)?;
         let k_max = memory::steps_per_submit(m, b);
         let kern = Kernels::new(&ctx.device);
-        let u32s = |y: &[u8]| y.iter().map(|&v| v as u32).collect::<Vec<u32>>();
+        let (tt_tr, tt_te) = s.targets();
         let (m1, m2) = s.moments.clone().unwrap_or_else(|| (vec![0.0; m * p], vec![0.0; m * p]));
         let params = init(&ctx, "params", bytemuck::cast_slice(&s.params));
         let m1 = init(&ctx, "adam m", bytemuck::cast_slice(&m1));
@@ -106,20 +110,26 @@ impl GpuBackend {
         let bad_init: Vec<u32> = [vec![NO_BAD_STEP; m], vec![f32::NAN.to_bits(); m]].concat();
         let bad = init(&ctx, "divergence record", bytemuck::cast_slice(&bad_init));
         let x_tr = init(&ctx, "x train", bytemuck::cast_slice(&s.train.x));
-        let t_tr = init(&ctx, "t train", bytemuck::cast_slice(&u32s(&s.train.y)));
+        let t_tr = init(&ctx, "t train", bytemuck::cast_slice(&tt_tr));
         let x_te = init(&ctx, "x test", bytemuck::cast_slice(&s.test.x));
-        let t_te = init(&ctx, "t test", bytemuck::cast_slice(&u32s(&s.test.y)));
-        let x_grid = init(&ctx, "x grid", bytemuck::cast_slice(&grid_points()));
+        let t_te = init(&ctx, "t test", bytemuck::cast_slice(&tt_te));
+        let g = GRID_RES * GRID_RES;
+        let grid_ok = s.grid_ok();
+        let x_grid =
+            if grid_ok { init(&ctx, "x grid", bytemuck::cast_slice(&s.grid)) } else { storage(&ctx, "x grid", 16) };
         let idx_buf = storage(&ctx, "batch idx", k_max * m * b * 4);
         let xb = storage(&ctx, "x batch", m * b * l.inputs() * 4);
         let tb = storage(&ctx, "t batch", m * b * 4);
         let acts: Vec<Buffer> = l.layers.iter().map(|x| storage(&ctx, "act", m * b * x.o * 4)).collect();
         let dz: Vec<Buffer> = l.layers.iter().map(|x| storage(&ctx, "dz", m * b * x.o * 4)).collect();
+        let opt_buf = |on: bool, name, k: usize| on.then(|| storage(&ctx, name, m * b * l.layers[k].o * 4));
+        let zs: Vec<Option<Buffer>> = (0..nl).map(|k| opt_buf(l.keeps_z(k), "z", k)).collect();
+        let ga: Vec<Option<Buffer>> = (0..nl).map(|k| opt_buf(l.layers[k].skip > 0, "act grad", k)).collect();
         let (loss_b, corr_b) = (storage(&ctx, "loss b", m * b * 4), storage(&ctx, "correct b", m * b * 4));
-        let g = GRID_RES * GRID_RES;
         let wmax = l.layers.iter().map(|x| x.o).max().unwrap_or(1);
         let nmax = (m * ntr.max(nte)).max(g);
-        let pp = [storage(&ctx, "eval ping", nmax * wmax * 4), storage(&ctx, "eval pong", nmax * wmax * 4)];
+        let npp = if l.layers.iter().any(|x| x.skip == 2) { 3 } else { 2 };
+        let pp: Vec<Buffer> = (0..npp).map(|_| storage(&ctx, "eval ping-pong", nmax * wmax * 4)).collect();
         let eval_dz = storage(&ctx, "eval dz", m * ntr.max(nte) * l.outputs() * 4);
         let ev: Vec<Buffer> = ["loss tr", "corr tr", "loss te", "corr te"]
             .iter()
@@ -146,26 +156,7 @@ impl GpuBackend {
             bad: bad.clone(),
             groups: vec![],
         };
-        let dense_m = |k: usize, bsz: usize, xs: usize, m: usize| {
-            let ls = &l.layers[k];
-            let prev = if k > 0 { l.layers[k - 1].act as u32 } else { 3 };
-            Dims {
-                m: m as u32,
-                b: bsz as u32,
-                i: ls.i as u32,
-                o: ls.o as u32,
-                act: ls.act as u32,
-                act_prev: prev,
-                x_stride_m: xs as u32,
-                p_stride: p as u32,
-                w_off: ls.w_off as u32,
-                b_off: ls.b_off as u32,
-                t_stride_m: 0,
-                kind: 0,
-            }
-        };
-        let dense = |k: usize, bsz: usize, xs: usize| dense_m(k, bsz, xs, m);
-        let kind = u32::from(l.loss == Loss::Ce);
+        let (kind, smooth, seed) = (l.head.code(), l.head.smooth(), s.seed);
         let c = l.outputs();
         // Training step.
         let mut step_plan = vec![bld.add(
@@ -175,12 +166,18 @@ impl GpuBackend {
             [Some(&xb), Some(&tb), None],
         )];
         let input = |k: usize| if k == 0 { &xb } else { &acts[k - 1] };
-        #[allow(clippy::needless_range_loop)] // k indexes layers, acts and inputs together
         for k in 0..nl {
-            let d = dense(k, b, b * l.layers[k].i);
-            step_plan.push(bld.add(K::Fwd, d, [Some(input(k)), Some(&params), None], [Some(&acts[k]), None, None]));
+            let d = dims::fwd(&l, k, b, b * l.layers[k].i, m, seed, true);
+            let skip = l.skip_src(k).map(|j| &acts[j]);
+            step_plan.push(bld.add(
+                K::Fwd,
+                d,
+                [Some(input(k)), Some(&params), skip],
+                [Some(&acts[k]), zs[k].as_ref().filter(|_| d.flags & F_Z != 0), None],
+            ));
         }
-        let hd = Dims { m: m as u32, b: b as u32, o: c as u32, t_stride_m: b as u32, kind, ..Default::default() };
+        let hd =
+            Dims { m: m as u32, b: b as u32, o: c as u32, t_stride_m: b as u32, kind, smooth, ..Default::default() };
         step_plan.push(bld.add(
             K::Head,
             hd,
@@ -188,14 +185,17 @@ impl GpuBackend {
             [Some(&dz[nl - 1]), Some(&loss_b), Some(&corr_b)],
         ));
         for k in (0..nl).rev() {
-            let d = dense(k, b, b * l.layers[k].i);
+            let d = dims::base(&l, k, b, b * l.layers[k].i, m, seed);
             step_plan.push(bld.add(K::BwdWeight, d, [Some(input(k)), Some(&dz[k]), None], [Some(&grads), None, None]));
             if k > 0 {
+                let d = dims::bwd_data(&l, k, b, b * l.layers[k].i, m, seed);
+                let prev = if d.flags & F_Z != 0 { zs[k - 1].as_ref() } else { Some(&acts[k - 1]) };
+                let skip_g = l.skip_consumer(k).and_then(|c| ga[c].as_ref());
                 step_plan.push(bld.add(
                     K::BwdData,
                     d,
-                    [Some(&dz[k]), Some(&params), Some(&acts[k - 1])],
-                    [Some(&dz[k - 1]), None, None],
+                    [Some(&dz[k]), Some(&params), prev],
+                    [Some(&dz[k - 1]), ga[k - 1].as_ref(), skip_g],
                 ));
             }
         }
@@ -214,19 +214,20 @@ impl GpuBackend {
         // `models`: all M for the splits, model 0 alone for the boundary grid.
         let fwd_split = |bld: &mut Builder, x: &Buffer, n: usize, models: usize, plan: &mut Vec<Dispatch>| {
             for k in 0..nl {
-                let (inp, xs) = if k == 0 { (x, 0) } else { (&pp[(k - 1) % 2], n * l.layers[k].i) };
-                let d = dense_m(k, n, xs, models);
-                plan.push(bld.add(K::Fwd, d, [Some(inp), Some(&params), None], [Some(&pp[k % 2]), None, None]));
+                let (inp, xs) = if k == 0 { (x, 0) } else { (&pp[(k - 1) % npp], n * l.layers[k].i) };
+                let d = dims::fwd(&l, k, n, xs, models, seed, false);
+                let skip = l.skip_src(k).map(|j| &pp[j % npp]);
+                plan.push(bld.add(K::Fwd, d, [Some(inp), Some(&params), skip], [Some(&pp[k % npp]), None, None]));
             }
         };
         let mut eval_plan = vec![];
         for (x, t, n, j) in [(&x_tr, &t_tr, ntr, 0), (&x_te, &t_te, nte, 2)] {
             fwd_split(&mut bld, x, n, m, &mut eval_plan);
-            let hd = Dims { m: m as u32, b: n as u32, o: c as u32, t_stride_m: 0, kind, ..Default::default() };
+            let hd = Dims { m: m as u32, b: n as u32, o: c as u32, t_stride_m: 0, kind, smooth, ..Default::default() };
             eval_plan.push(bld.add(
                 K::Head,
                 hd,
-                [Some(&pp[(nl - 1) % 2]), Some(t), None],
+                [Some(&pp[(nl - 1) % npp]), Some(t), None],
                 [Some(&eval_dz), Some(&ev[j]), Some(&ev[j + 1])],
             ));
         }
@@ -241,7 +242,7 @@ impl GpuBackend {
         eval_copies.push((bad.clone(), (m * 4) as u64));
         eval_copies.push((wnorm.clone(), (m * 4) as u64));
         eval_copies.push((gnorm.clone(), (m * 4) as u64));
-        eval_copies.push((pp[(nl - 1) % 2].clone(), (g * c * 4) as u64));
+        eval_copies.push((pp[(nl - 1) % npp].clone(), (g * c * 4) as u64));
         let snap_bytes: u64 = eval_copies.iter().map(|e| e.1).sum();
         let snap = Readback::new(&ctx.device, snap_bytes);
         let params_rb = Readback::new(&ctx.device, 3 * (m * p * 4) as u64);
@@ -260,6 +261,7 @@ impl GpuBackend {
             eval_plan,
             grid_plan,
             eval_copies,
+            grid_ok,
             state: [params, m1, m2],
             snap,
             params_rb,
@@ -358,6 +360,7 @@ impl Backend for GpuBackend {
             return false;
         }
         let mut enc = self.ctx.device.create_command_encoder(&Default::default());
+        let grid = grid && self.grid_ok;
         self.encode(&mut enc, &self.eval_plan, 0, true);
         if grid {
             self.encode(&mut enc, &self.grid_plan, 0, true);

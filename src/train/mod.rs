@@ -31,19 +31,21 @@ pub fn setup(e: &Experiment) -> (Data, Setup) {
 /// learning-rate multipliers from `init::plan`.
 pub fn setup_with(e: &Experiment, spec: &InitSpec) -> (Data, Setup) {
     let d = data::make(e);
-    let layout = Layout::from_experiment(e, e.seeds.max(1) as usize);
+    let mut layout = Layout::from_experiment(e, e.seeds.max(1) as usize);
     let plan = init::plan(&layout, spec, Method::from(e.opt));
+    // The forward multipliers of the parametrization (NTK, μP) act in the dense ops.
+    for (slot, li) in layout.layers.iter_mut().zip(&plan.layers) {
+        slot.mult = li.fwd_mult;
+    }
     let params = plan.params(&layout, e.seed);
     let lr_mask = plan.lr_mask(&layout);
+    // The boundary grid lifted through the experiment's input features (as the data).
+    let grid = data::DataSpec::from(e).lift().apply(&crate::engine::grid_points());
     let s = Setup {
-        layout,
-        opt: e.opt,
-        batch: e.batch(),
-        train: d.train.clone(),
-        test: d.test.clone(),
-        params,
-        moments: None,
+        seed: e.seed,
+        grid,
         lr_mask,
+        ..Setup::new(layout, e.opt, e.batch(), d.train.clone(), d.test.clone(), params)
     };
     (d, s)
 }
