@@ -403,3 +403,30 @@ fn tick_labels_are_compact() {
     assert_eq!(fmt_num(1e-5), "1e-5");
     assert_eq!(fmt_num(3e12), "3e12");
 }
+
+/// Live-edit markers: a grey dashed vertical line at the marker's step, nothing without one.
+#[test]
+fn markers_draw_a_vertical_line_at_their_step() {
+    let (w, h) = (320u32, 240u32);
+    let series = vec![Series {
+        label: "loss".into(),
+        color: (0, 0, 200),
+        points: (0..=100).map(|s| (s as f64, 1.0)).collect(),
+        ..Default::default()
+    }];
+    let grey_rows = |markers: Vec<f64>| {
+        let mut buf = vec![0u8; (w * h * 3) as usize];
+        let ax = {
+            let area = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+            let opts = CurveOpts { draw_text: false, y_range: Some((0.0, 2.0)), markers, ..Default::default() };
+            let ax = draw_curves(&area, &series, &opts).unwrap();
+            area.present().unwrap();
+            ax
+        };
+        let col = ax.px.0 + (ax.px.1 - ax.px.0) * 3 / 10;
+        (0..h).filter(|&y| buf[((y * w + col as u32) * 3) as usize..][..3] == [150, 150, 150]).count()
+    };
+    assert!(grey_rows(vec![30.0]) > 20, "a marker at step 30 should draw a dashed grey line");
+    assert_eq!(grey_rows(vec![]), 0);
+    assert_eq!(grey_rows(vec![f64::NAN, 1e9]), 0, "non-finite or off-axis markers are skipped");
+}

@@ -32,6 +32,8 @@ pub struct CurveOpts {
     /// Draw text (title, tick and axis labels, legend labels). Must be `false` for plotters'
     /// `BitMapBackend` on native, which panics on text without a font feature.
     pub draw_text: bool,
+    /// Steps of live edits (issue 4's markers): a grey vertical line each.
+    pub markers: Vec<f64>,
 }
 
 impl Default for CurveOpts {
@@ -44,6 +46,7 @@ impl Default for CurveOpts {
             log_x: false,
             y_range: None,
             draw_text: true,
+            markers: Vec::new(),
         }
     }
 }
@@ -142,7 +145,7 @@ pub fn draw_curves<DB: DrawingBackend>(
     if !opts.title.is_empty() {
         builder.caption(&opts.title, text(18.0));
     }
-    let p = Parts { series, runs: &runs, bands: &bands, opts, text: &text };
+    let p = Parts { series, runs: &runs, bands: &bands, opts, text: &text, x, y };
     let r = match (opts.log_x, opts.log_y) {
         (false, false) => builder.build_cartesian_2d(x.0..x.1, y.0..y.1).and_then(|c| render(c, &p)),
         (false, true) => builder.build_cartesian_2d(x.0..x.1, (y.0..y.1).log_scale()).and_then(|c| render(c, &p)),
@@ -162,6 +165,9 @@ struct Parts<'a> {
     bands: &'a [Vec<(f64, f64, f64)>],
     opts: &'a CurveOpts,
     text: &'a dyn Fn(f64) -> TextStyle<'static>,
+    /// The axes' ranges (markers span the y range, inside the x range).
+    x: (f64, f64),
+    y: (f64, f64),
 }
 
 /// Draw axes, bands, lines and legend; returns the plotting area's pixel columns.
@@ -198,6 +204,9 @@ where
             chart.draw_series(std::iter::once(Polygon::new(poly, color.mix(0.2).filled())))?;
         }
     }
+    let marks = p.opts.markers.iter().copied().filter(|m| m.is_finite() && p.x.0 <= *m && *m <= p.x.1);
+    let grey = RGBColor(150, 150, 150).stroke_width(1);
+    chart.draw_series(marks.map(|m| DashedPathElement::new(vec![(m, p.y.0), (m, p.y.1)], 3, 3, grey)))?;
     for (s, runs) in p.series.iter().zip(p.runs) {
         let color = RGBColor(s.color.0, s.color.1, s.color.2);
         let line = color.stroke_width(2);

@@ -11,12 +11,24 @@ pub struct Row {
     pub test_loss: f32,
     pub train_acc: f32,
     pub test_acc: f32,
+    /// Model 0's parameter L2 norm and the gradient L2 norm of its last step (NaN if unknown).
+    pub wnorm: f32,
+    pub gnorm: f32,
 }
 
 impl Row {
     pub fn from_snapshot(s: &Snapshot) -> Self {
         let (tr, te) = (s.train[0], s.test[0]);
-        Row { step: s.step, train_loss: tr.loss, test_loss: te.loss, train_acc: tr.acc, test_acc: te.acc }
+        let first = |v: &[f32]| v.first().copied().unwrap_or(f32::NAN);
+        Row {
+            step: s.step,
+            train_loss: tr.loss,
+            test_loss: te.loss,
+            train_acc: tr.acc,
+            test_acc: te.acc,
+            wnorm: first(&s.wnorm),
+            gnorm: first(&s.gnorm),
+        }
     }
 }
 
@@ -83,7 +95,15 @@ mod tests {
     fn bounded_and_keeps_latest() {
         let mut h = History::new(100);
         for s in 1..=100_000u64 {
-            h.push(Row { step: s, train_loss: 1.0 / s as f32, test_loss: 0.0, train_acc: 0.0, test_acc: 0.0 });
+            h.push(Row {
+                step: s,
+                train_loss: 1.0 / s as f32,
+                test_loss: 0.0,
+                train_acc: 0.0,
+                test_acc: 0.0,
+                wnorm: 0.0,
+                gnorm: 0.0,
+            });
         }
         let r = h.rows();
         assert!(r.len() <= 102, "{}", r.len());

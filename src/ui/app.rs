@@ -11,6 +11,7 @@ use super::output::{edit_point, BoundaryLegend, CustomPoints, ExportButtons};
 use super::presets::PresetsPanel;
 use super::runner::{BackendInfo, Runner};
 use crate::experiment::{url, BackendChoice, Dataset, Experiment};
+use crate::train::live::{self, Edit};
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -51,22 +52,6 @@ fn replace_hash(h: &str) {
     }
 }
 
-/// How an edit affects the running session.
-fn needs_rebuild(old: &Experiment, new: &Experiment) -> bool {
-    let norm = |e: &Experiment| Experiment {
-        lr: 0.0,
-        l2: 0.0,
-        wd: 0.0,
-        steps: 0,
-        show_test: true,
-        discretize: false,
-        logx: false,
-        hide: Vec::new(),
-        ..e.clone()
-    };
-    norm(old) != norm(new)
-}
-
 fn redraw(rc: &Shared, ui: Ui) {
     let r = rc.borrow();
     let Some(s) = r.session.as_ref() else { return };
@@ -74,6 +59,7 @@ fn redraw(rc: &Shared, ui: Ui) {
     ui.exp.with_untracked(|e| {
         draw::boundary("boundary", s, grid, e);
         let rows = s.rows();
+        draw::set_markers(s.markers.iter().map(|m| m.0 as f64).collect());
         for (id, chart) in CHARTS {
             draw::curves(id, chart, &rows, e.logx);
         }
@@ -202,6 +188,7 @@ pub fn App() -> impl IntoView {
         Ui { exp, status: RwSignal::new(Status::default()), error: RwSignal::new(None), running: RwSignal::new(false) };
     let rc: Shared = Rc::new(RefCell::new(Runner::default()));
     let runner = StoredValue::new_local(rc.clone());
+    let edit_note = RwSignal::new(String::new());
 
     // Experiment → URL, and → session (live change, redraw, or rebuild).
     Effect::new(move |_| {
@@ -209,12 +196,20 @@ pub fn App() -> impl IntoView {
         replace_hash(&format!("#{}", url::encode(&e)));
         let rc = runner.get_value();
         let old = rc.borrow().session.as_ref().map(|s| s.exp.clone());
-        match old {
-            Some(o) if !needs_rebuild(&o, &e) && !rc.borrow().diverged() => {
+        let edit = old.as_ref().map(|o| live::classify(o, &e));
+        match edit {
+            Some(Edit::View | Edit::Live(_)) if !rc.borrow().diverged() => {
                 if let Some(s) = rc.borrow_mut().session.as_mut() {
-                    s.set_live(e.lr, e.l2, e.wd);
+                    let marker = s.apply_live(&e);
+                    if !marker.is_empty() {
+                        edit_note.set(format!("Live from step {}: {marker}", s.backend.steps()));
+                    }
                 }
                 redraw(&rc, ui);
+            }
+            Some(Edit::Rebuild(keys)) => {
+                edit_note.set(format!("{} changed: a new model, restarted from the seed", keys.join(", ")));
+                rebuild(&rc, ui, e);
             }
             _ => rebuild(&rc, ui, e),
         }
@@ -324,6 +319,7 @@ pub fn App() -> impl IntoView {
             <span id="speed">{move || st.with(|s| format!("{:.0} steps/s", s.rate))}</span>
             <span id="step-count">{move || st.with(|s| format!("step {}", s.step))}</span>
             <span id="note">{move || st.with(|s| s.info.as_ref().and_then(|i| i.note.clone()).unwrap_or_default())}</span>
+            <span id="edit-note">{move || edit_note.get()}</span>
             <span class="keys">"Keys: space play/pause · → step · r reset"</span>
         </div>
         <Show when=move || !notices.with(|n| n.is_empty())>
@@ -375,6 +371,7 @@ pub fn App() -> impl IntoView {
                         {chart("loss-chart")}
                         <Show when=move || !regression()>{chart("acc-chart")}</Show>
                         {chart("gap-chart")}
+                        {chart("norm-chart")}
                         <div id="hover" class="hover">{move || {
                             let h = hover.get();
                             let seeds = exp.with(|e| e.seeds);

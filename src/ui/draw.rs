@@ -36,6 +36,12 @@ thread_local! {
     static BANDS: RefCell<Vec<BandRow>> = const { RefCell::new(Vec::new()) };
     static PINNED: RefCell<Option<Vec<Row>>> = const { RefCell::new(None) };
     static AXES: RefCell<Vec<(String, XAxis)>> = const { RefCell::new(Vec::new()) };
+    static MARKERS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Steps of the session's live edits, drawn on every chart.
+pub fn set_markers(steps: Vec<f64>) {
+    MARKERS.with(|m| *m.borrow_mut() = steps);
 }
 
 fn spread(v: impl Iterator<Item = f32> + Clone) -> Spread {
@@ -92,11 +98,12 @@ pub enum Chart {
     Loss,
     Acc,
     Gap,
+    Norms,
 }
 
 /// Canvas ids of the charts.
-pub const CHARTS: [(&str, Chart); 3] =
-    [("loss-chart", Chart::Loss), ("acc-chart", Chart::Acc), ("gap-chart", Chart::Gap)];
+pub const CHARTS: [(&str, Chart); 4] =
+    [("loss-chart", Chart::Loss), ("acc-chart", Chart::Acc), ("gap-chart", Chart::Gap), ("norm-chart", Chart::Norms)];
 
 /// A metric of a row: 0 train loss, 1 test loss, 2 train acc, 3 test acc.
 fn metric(r: &Row, k: usize) -> f32 {
@@ -148,6 +155,23 @@ pub fn chart_series(chart: Chart, rows: &[Row], logx: bool) -> (Vec<Series>, Cur
             };
             vec![Series { label: "test − train loss".into(), color: (110, 80, 160), points, ..Default::default() }]
         }
+        Chart::Norms => {
+            let col = |f: fn(&Row) -> f32| rows.iter().map(|r| (r.step as f64, f(r) as f64)).collect::<Vec<_>>();
+            vec![
+                Series {
+                    label: "weight norm".into(),
+                    color: (60, 60, 60),
+                    points: col(|r| r.wnorm),
+                    ..Default::default()
+                },
+                Series {
+                    label: "gradient norm".into(),
+                    color: (200, 120, 20),
+                    points: col(|r| r.gnorm),
+                    ..Default::default()
+                },
+            ]
+        }
     };
     if let Some(p) = pinned {
         let line =
@@ -157,12 +181,14 @@ pub fn chart_series(chart: Chart, rows: &[Row], logx: bool) -> (Vec<Series>, Cur
             Chart::Loss => s.extend([line("pinned train", TRAIN, col(0)), line("pinned test", TEST, col(1))]),
             Chart::Acc => s.extend([line("pinned train", TRAIN, col(2)), line("pinned test", TEST, col(3))]),
             Chart::Gap => s.push(line("pinned", (110, 80, 160), gap(&p))),
+            Chart::Norms => {}
         }
     }
     let (title, y_label, log_y, y_range) = match chart {
         Chart::Loss => ("Loss", "loss (log)", true, None),
         Chart::Acc => ("Accuracy", "accuracy", false, Some((0.0, 1.0))),
         Chart::Gap => ("Generalization gap", "test − train loss", false, None),
+        Chart::Norms => ("Weight and gradient norm (model 0)", "L2 norm (log)", true, None),
     };
     let x_label = if logx { "step (log)" } else { "step" };
     let opts = CurveOpts {
@@ -173,6 +199,7 @@ pub fn chart_series(chart: Chart, rows: &[Row], logx: bool) -> (Vec<Series>, Cur
         log_x: logx,
         y_range,
         draw_text: true,
+        markers: MARKERS.with(|m| m.borrow().clone()),
     };
     (s, opts)
 }
