@@ -292,10 +292,12 @@ fn discretize_shows_only_two_shades() {
     // Weak scores: left half −0.1, right half +0.2.
     let values = (0..16 * 16).map(|i| if i % 16 < 8 { -0.1 } else { 0.2 }).collect();
     let grid = GridValues { res: 16, values };
-    let soft = render_with(w, h, Some(&grid), &[], BoundaryOpts { show_test: true, discretize: false });
+    let soft =
+        render_with(w, h, Some(&grid), &[], BoundaryOpts { show_test: true, discretize: false, multiclass: false });
     assert_eq!(pixel(&soft, w, 10, 60), cell_color(-0.1));
     assert_ne!(pixel(&soft, w, 10, 60), cell_color(-1.0));
-    let hard = render_with(w, h, Some(&grid), &[], BoundaryOpts { show_test: true, discretize: true });
+    let hard =
+        render_with(w, h, Some(&grid), &[], BoundaryOpts { show_test: true, discretize: true, multiclass: false });
     assert_eq!(pixel(&hard, w, 10, 60), cell_color(-1.0));
     assert_eq!(pixel(&hard, w, 110, 60), cell_color(1.0));
 }
@@ -317,7 +319,7 @@ fn multi_class_and_value_colours() {
         pt(3.0, -3.0, 4, false),
         PlotPoint { x: 3.0, y: 3.0, value: Some(-0.5), ..Default::default() },
     ];
-    let buf = render_with(w, h, None, &points, BoundaryOpts { show_test: true, discretize: false });
+    let buf = render_with(w, h, None, &points, BoundaryOpts { show_test: true, discretize: false, multiclass: false });
     assert_eq!(pixel(&buf, w, 60, 60), EXTRA_CLASSES[0], "class 2 is green");
     assert_eq!(pixel(&buf, w, 180, 180), EXTRA_CLASSES[2], "class 4 is red");
     assert_eq!(pixel(&buf, w, 180, 60), value_color(-0.5), "regression point coloured by value");
@@ -429,4 +431,23 @@ fn markers_draw_a_vertical_line_at_their_step() {
     assert!(grey_rows(vec![30.0]) > 20, "a marker at step 30 should draw a dashed grey line");
     assert_eq!(grey_rows(vec![]), 0);
     assert_eq!(grey_rows(vec![f64::NAN, 1e9]), 0, "non-finite or off-axis markers are skipped");
+}
+
+/// More than two classes: each cell shows its predicted class's (lightened) colour.
+#[test]
+fn multiclass_cells_take_their_class_colour() {
+    let (w, h) = (120, 120);
+    // Quadrants: class 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right.
+    let values = (0..16 * 16).map(|i| ((i / 16 >= 8) as u32 * 2 + (i % 16 >= 8) as u32) as f32).collect();
+    let grid = GridValues { res: 16, values };
+    let buf =
+        render_with(w, h, Some(&grid), &[], BoundaryOpts { show_test: true, discretize: false, multiclass: true });
+    let corners = [(20, 20), (100, 20), (20, 100), (100, 100)];
+    let colours: Vec<_> = corners.iter().map(|&(x, y)| pixel(&buf, w, x, y)).collect();
+    for (k, c) in colours.iter().enumerate() {
+        let base = class_color(k as u8);
+        // Lightened towards white: every channel at least the class colour's.
+        assert!(c.0 >= base.0 && c.1 >= base.1 && c.2 >= base.2, "class {k}: {c:?} vs {base:?}");
+        assert!(colours.iter().filter(|d| *d == c).count() == 1, "class colours must differ: {colours:?}");
+    }
 }

@@ -73,6 +73,9 @@ pub struct BoundaryOpts {
     pub show_test: bool,
     /// Two colours only: each cell takes the sign of its value (TFP's "discretize output").
     pub discretize: bool,
+    /// More than two classes: the grid holds each cell's predicted class index (the engine's
+    /// arg-max), drawn in the lightened class colour.
+    pub multiclass: bool,
 }
 
 /// Linear interpolation from `a` (t = 0) to `b` (t = 1) in RGB, as d3's default interpolator.
@@ -124,7 +127,7 @@ pub fn draw_boundary<DB: DrawingBackend>(
     points: &[PlotPoint],
     show_test: bool,
 ) -> Result<(), String> {
-    draw_boundary_with(area, grid, points, &BoundaryOpts { show_test, discretize: false })
+    draw_boundary_with(area, grid, points, &BoundaryOpts { show_test, discretize: false, multiclass: false })
 }
 
 /// [`draw_boundary`] with options: test points, discretized cells. Points with a `value` are
@@ -150,6 +153,16 @@ pub fn draw_boundary_with<DB: DrawingBackend>(
     }
 
     match grid {
+        Some(g) if g.res > 0 && opts.multiclass => {
+            let edge = |i: usize, origin: i32| origin + ((i as i64 * side as i64) / g.res as i64) as i32;
+            for (k, &v) in g.values.iter().enumerate() {
+                let (r, c) = (k / g.res, k % g.res);
+                let base = if v.is_finite() && v >= 0.0 { class_color(v.round().min(255.0) as u8) } else { NAN_GREY };
+                let fill = rgb(mix(base, (255, 255, 255), 0.55)).filled();
+                let rect = Rectangle::new([(edge(c, left), edge(r, top)), (edge(c + 1, left), edge(r + 1, top))], fill);
+                area.draw(&rect).map_err(err)?;
+            }
+        }
         Some(g) if g.res > 0 && opts.discretize => {
             let sign = |v: f32| {
                 if v.is_nan() {

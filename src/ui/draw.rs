@@ -256,11 +256,13 @@ pub fn boundary_on<DB: DrawingBackend>(
     e: &Experiment,
 ) -> Result<(), String> {
     let mut pts = Vec::with_capacity(s.data.train.len() + s.data.test.len());
+    // Plot coordinates (`raw`, the first two for XOR clusters), and the label or target.
     for (split, test) in [(&s.data.train, false), (&s.data.test, true)] {
-        let d = split.x.len() / split.len().max(1);
         for k in 0..split.len() {
-            let y = if d > 1 { split.x[d * k + 1] } else { 0.0 };
-            pts.push((split.x[d * k], y, split.y[k] as f32, test));
+            let (x, y) =
+                (split.raw.get(2 * k).copied().unwrap_or(0.0), split.raw.get(2 * k + 1).copied().unwrap_or(0.0));
+            let v = split.r.get(k).copied().unwrap_or(split.y[k] as f32);
+            pts.push((x, y, v, test));
         }
     }
     if e.data.is_1d() {
@@ -281,7 +283,8 @@ pub fn boundary_on<DB: DrawingBackend>(
         .map(|p| PlotPoint { x: p.0, y: p.1, class: p.2 as u8, test: p.3, value: reg.then_some(p.2) })
         .collect();
     let g = grid.map(|v| GridValues { res: GRID_RES, values: v.to_vec() });
-    let opts = BoundaryOpts { show_test: e.show_test, discretize: e.discretize && !reg };
+    let multiclass = e.classes_out() > 2;
+    let opts = BoundaryOpts { show_test: e.show_test, discretize: e.discretize && !reg, multiclass };
     draw_boundary_with(area, g.as_ref(), &pts, &opts)
 }
 
