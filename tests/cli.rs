@@ -173,3 +173,34 @@ fn seeds_report_each_model_and_their_mean() {
     assert_eq!(json(&one)["test_loss"], seeds[0]["test_loss"]);
     assert!(json(&one).get("seeds").is_none());
 }
+
+/// Two presets of the gallery show their effect through the CLI: random labels memorized, and
+/// benign overfitting (flipped labels fit while the true function is still learned).
+#[test]
+fn presets_show_memorization_and_benign_overfitting() {
+    let (code, out, err) = grokpad(&["run", "--preset", "random-labels", "--backend", "cpu", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert!(v["train_acc"].as_f64().unwrap() >= 0.95, "random labels must be memorized: {out}");
+    assert!(v["test_acc"].as_f64().unwrap() <= 0.7, "random labels cannot generalize: {out}");
+    let (code, out, err) = grokpad(&["run", "--preset", "xor-clusters-benign", "--backend", "cpu", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert!(v["noisy_train_acc"].as_f64().unwrap() >= 0.95, "flipped labels must be fit: {out}");
+    assert!(v["clean_train_acc"].as_f64().unwrap() >= 0.95, "{out}");
+    assert!(v["test_acc"].as_f64().unwrap() >= 0.85, "the true function must still be learned: {out}");
+}
+
+/// Regression data reports RMSE; a 1-D fit beats predicting zero.
+#[test]
+fn regression_reports_rmse() {
+    let url = "v=1&data=abs&layers=32,32&act=relu&opt=adam&lr=0.01&bs=50&steps=1500";
+    let (code, out, err) = grokpad(&["run", "--url", url, "--backend", "cpu", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    let rmse = v["test_rmse"].as_f64().unwrap();
+    assert!((rmse - (2.0 * v["test_loss"].as_f64().unwrap()).sqrt()).abs() < 1e-6, "{out}");
+    // |x|/3 − 1 on [-6, 6] has RMS ≈ 0.58 around zero; the fit must do far better.
+    assert!(rmse < 0.1, "{out}");
+    assert!(v.get("clean_train_acc").is_none());
+}
