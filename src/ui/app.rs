@@ -4,6 +4,7 @@
 //! edit rebuilds the session from the seed, so the URL always reproduces what is on screen.
 
 use super::controls::{DataPanel, NetworkPanel};
+use super::dataedit::DataEditor;
 use super::draw;
 use super::runner::{BackendInfo, Runner};
 use crate::experiment::{url, BackendChoice, Experiment};
@@ -266,6 +267,7 @@ pub fn App() -> impl IntoView {
                     prop:checked=move || exp.with(|e| e.show_test)
                     on:change=move |ev| exp.update(|e| e.show_test = event_target_checked(&ev)) />
                     " Show test data (dark outline)"</label>
+                <DataEditor exp=exp runner=runner />
                 </div>
                 <div class="charts">
                 <canvas id="loss-chart" width="280" height="180"></canvas>
