@@ -16,7 +16,7 @@ pub fn boundary(id: &str, s: &Session, grid: Option<&[f32]>, show_test: bool) {
     let mut pts = Vec::with_capacity(s.data.train.len() + s.data.test.len());
     for (split, test) in [(&s.data.train, false), (&s.data.test, true)] {
         for k in 0..split.len() {
-            pts.push(PlotPoint { x: split.x[2 * k], y: split.x[2 * k + 1], class: split.y[k], test });
+            pts.push(PlotPoint { x: split.raw[2 * k], y: split.raw[2 * k + 1], class: split.y[k], test });
         }
     }
     let g = grid.map(|v| GridValues { res: crate::engine::GRID_RES, values: v.to_vec() });
