@@ -184,8 +184,8 @@ pub fn DataEditor(exp: RwSignal<Experiment>, runner: StoredValue<Rc<RefCell<Runn
             <div class="editor-buttons">
                 <button id="clear-points" title="Remove every drawn point" on:click=on_clear>"Clear"</button>
                 <label class="import">"Import CSV "
-                    <input type="file" id="import-csv" accept=".csv,text/csv" on:change=on_import /></label>
-                <button id="export-csv" title="Download the current data (train and test) as CSV" on:click=on_export>"Export CSV"</button>
+                    <input type="file" id="import-data-csv" accept=".csv,text/csv" on:change=on_import /></label>
+                <button id="export-data-csv" title="Download the current data (train and test) as CSV" on:click=on_export>"Export CSV"</button>
             </div>
             <div id="point-count" class="check">{count}</div>
             {move || match msg.get() {

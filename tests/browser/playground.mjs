@@ -80,7 +80,7 @@ try {
   const page = await open(browser, '#v=1&layers=8');
   // (b) CSV import: valid file.
   const good = 'x,y,label\n# six points\n1,1,0\n-1,1,1\n1,-1,1\n-1,-1,0\n2.345,0.5,0\n0,-2,1\n';
-  await page.setInputFiles('#import-csv', { name: 'six.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  await page.setInputFiles('#import-data-csv', { name: 'six.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
   const imported = await waitFor(page, () => new URLSearchParams(location.hash.slice(1)).get('data') === 'custom', null, 10000);
   const pts = await points(page);
   check(imported && pts.length === 6, `CSV import: data=custom with 6 points in pts (${pts.length}: ${page.url().slice(-80)})`);
@@ -89,7 +89,7 @@ try {
   // Bad file: error naming the line, link unchanged.
   const before = page.url();
   const bad = 'x,y,label\n1,1,0\n1,abc,1\n';
-  await page.setInputFiles('#import-csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await page.setInputFiles('#import-data-csv', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   await waitFor(page, () => /line/.test(document.querySelector('#dataedit-msg')?.textContent || ''), null, 10000);
   const err = (await page.textContent('#dataedit-msg').catch(() => '')) || '';
   check(/line 3/.test(err) && /not changed/.test(err), `bad CSV: error names the line ("${err.slice(0, 100)}")`);
@@ -97,7 +97,7 @@ try {
 
   // (c) Export CSV: a download with the header and the six points.
   await page.waitForSelector('#status:not([data-backend="none"])', { timeout: 60000 });
-  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click('#export-csv')]);
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), page.click('#export-data-csv')]);
   const text = fs.readFileSync(await dl.path(), 'utf8');
   const lines = text.trim().split('\n');
   check(dl.suggestedFilename() === 'grokpad-data.csv' && text.startsWith('x,y,label,split,flipped'),
