@@ -162,6 +162,9 @@ fn presets(json: bool) -> String {
 
 fn make_backend(e: &Experiment, gpu: bool) -> Result<(crate::core::data::Data, Box<dyn Backend>), String> {
     let (d, s) = setup(e);
+    if d.train.is_empty() {
+        return Err("no training points: custom data needs drawn points (`pts`) or a CSV import".into());
+    }
     if gpu {
         let ctx = Arc::new(GpuContext::new_blocking()?);
         Ok((d, Box::new(GpuBackend::new(ctx, s, 0)?)))
@@ -202,7 +205,7 @@ fn run(
     if every == 0 {
         return Err((2, "--every must be at least 1".into()));
     }
-    let (d, b) = make_backend(&e, gpu).map_err(|m| (1, m))?;
+    let (d, b) = make_backend(&e, gpu).map_err(|m| (if m.starts_with("no training points") { 2 } else { 1 }, m))?;
     let label = b.label();
     let mut session = Session::new(e.clone(), d, b, 0);
     let t0 = Instant::now();
@@ -221,8 +224,9 @@ fn run(
     } else {
         Some(memorization(&mut session)?)
     };
-    let per_model: Vec<serde_json::Value> =
-        (0..last.train.len()).map(|m| model_json(&e, &last, m, memo.as_ref().map(|v| v[m]))).collect();
+    let per_model: Vec<serde_json::Value> = (0..last.train.len())
+        .map(|m| model_json(&e, &last, m, memo.as_ref().map(|v| v[m]), session.data.test.is_empty()))
+        .collect();
     let mut out = serde_json::json!({
         "url": format!("#{}", url::encode(&e)),
         "steps": last.step,
@@ -269,7 +273,14 @@ fn memorization(session: &mut Session) -> Result<Vec<(f32, f32)>, (i32, String)>
 
 /// The results of model `m`: losses, accuracies, divergence; `test_rmse` for regression (the
 /// loss is ½·mean squared error); clean/noisy training accuracy with label noise.
-fn model_json(e: &Experiment, last: &crate::engine::Snapshot, m: usize, memo: Option<(f32, f32)>) -> serde_json::Value {
+/// An empty test split (a few drawn points) has no test metrics (null), which is not divergence.
+fn model_json(
+    e: &Experiment,
+    last: &crate::engine::Snapshot,
+    m: usize,
+    memo: Option<(f32, f32)>,
+    no_test: bool,
+) -> serde_json::Value {
     let (tr, te) = (last.train[m], last.test[m]);
     let mut v = serde_json::json!({
         "seed": e.seed.wrapping_add(m as u64),
@@ -277,7 +288,7 @@ fn model_json(e: &Experiment, last: &crate::engine::Snapshot, m: usize, memo: Op
         "test_loss": te.loss,
         "train_acc": tr.acc,
         "test_acc": te.acc,
-        "diverged": !(tr.loss.is_finite() && te.loss.is_finite()) || last.bad[m].is_some(),
+        "diverged": !(tr.loss.is_finite() && (no_test || te.loss.is_finite())) || last.bad[m].is_some(),
         "diverged_at_step": last.bad[m],
     });
     if e.is_regression() {

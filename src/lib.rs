@@ -15,3 +15,8 @@ pub mod train;
 pub mod cli;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+/// Natively only the page's pure logic, so its unit tests run without a browser.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod ui {
+    pub mod dataedit_logic;
+}

@@ -204,3 +204,15 @@ fn regression_reports_rmse() {
     assert!(rmse < 0.1, "{out}");
     assert!(v.get("clean_train_acc").is_none());
 }
+
+/// Custom data without points is refused with a clear message (it used to panic); one point
+/// trains, with no test metrics rather than a false divergence.
+#[test]
+fn custom_data_without_points_is_refused() {
+    let (code, _, err) = grokpad(&["run", "--url", "v=1&data=custom", "--steps", "5", "--json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no training points"), "{err}");
+    let (code, out, err) = grokpad(&["run", "--url", "v=1&data=custom&pts=1,1,0", "--steps", "5", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out)["diverged"], false, "{out}");
+}

@@ -4,13 +4,14 @@
 //! edit rebuilds the session from the seed, so the URL always reproduces what is on screen.
 
 use super::controls::{DataPanel, FeaturesPanel, ViewPanel};
+use super::dataedit::DataEditor;
 use super::draw::{self, CHARTS};
 use super::network::{NetworkPanel, TrainingPanel};
 use super::neurons::Neurons;
-use super::output::{edit_point, BoundaryLegend, CustomPoints, ExportButtons};
+use super::output::{BoundaryLegend, ExportButtons};
 use super::presets::PresetsPanel;
 use super::runner::{BackendInfo, Runner};
-use crate::experiment::{url, BackendChoice, Dataset, Experiment};
+use crate::experiment::{url, BackendChoice, Experiment};
 use crate::train::live::{self, Edit};
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -299,7 +300,6 @@ pub fn App() -> impl IntoView {
             </div>
         }
     };
-    let draw_class = RwSignal::new(0u32);
     let st = ui.status;
     view! {
         <header>
@@ -353,15 +353,8 @@ pub fn App() -> impl IntoView {
                 </div>
                 <div class="plots">
                     <div class="chart">
-                        <canvas id="boundary" width="300" height="300"
-                            on:click=move |ev: leptos::ev::MouseEvent| {
-                                if !exp.with_untracked(|e| e.data == Dataset::Custom) { return }
-                                let Some(c) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { return };
-                                let scale = c.width() as f64 / (c.client_width().max(1) as f64);
-                                let at = (ev.offset_x() as f64 * scale, ev.offset_y() as f64 * scale);
-                                exp.update(|e| edit_point(e, (c.width(), c.height()), at, draw_class.get_untracked(), ev.shift_key()));
-                            }></canvas>
-                        <CustomPoints exp=exp class=draw_class />
+                        <canvas id="boundary" width="300" height="300"></canvas>
+                        <DataEditor exp=exp runner=runner />
                         <BoundaryLegend exp=exp />
                         <ExportButtons id="boundary" runner=runner exp=exp />
                         <ViewPanel exp=exp />

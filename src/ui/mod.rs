@@ -3,6 +3,8 @@
 
 pub mod app;
 pub mod controls;
+pub mod dataedit;
+pub mod dataedit_logic;
 pub mod draw;
 pub mod export;
 pub mod keys;

@@ -4,8 +4,7 @@
 use super::draw;
 use super::export;
 use super::runner::Runner;
-use super::widgets::is_hidden;
-use crate::experiment::{limits, Dataset, Experiment, Point};
+use crate::experiment::Experiment;
 use crate::plot::boundary::{class_color, BLUE, ORANGE};
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -37,47 +36,6 @@ pub fn BoundaryLegend(exp: RwSignal<Experiment>) -> impl IntoView {
         })
     };
     view! { <div class="legend" id="boundary-legend">{body}</div> }
-}
-
-/// Add (click) or remove (shift-click: the nearest point) a drawn point of class `class` at
-/// canvas pixel (px, py) of a `w × h` boundary canvas (custom data; at most `MAX_POINTS`).
-pub fn edit_point(e: &mut Experiment, (w, h): (u32, u32), (px, py): (f64, f64), class: u32, remove: bool) {
-    let (left, top, side) = crate::plot::boundary::plot_square(w, h);
-    let ext = crate::plot::boundary::EXTENT as f64;
-    let x = ((px - left as f64) / side.max(1) as f64 * 2.0 - 1.0) * ext;
-    let y = (1.0 - (py - top as f64) / side.max(1) as f64 * 2.0) * ext;
-    if x.abs() > ext || y.abs() > ext {
-        return;
-    }
-    let round = |v: f64| ((v * 100.0).round() / 100.0) as f32;
-    if remove {
-        let d = |p: &Point| (p.x as f64 - x).powi(2) + (p.y as f64 - y).powi(2);
-        let near = e.pts.iter().enumerate().min_by(|a, b| d(a.1).total_cmp(&d(b.1))).map(|(i, _)| i);
-        if let Some(i) = near {
-            e.pts.remove(i);
-        }
-    } else if e.pts.len() < limits::MAX_POINTS {
-        e.pts.push(Point { x: round(x), y: round(y), v: class as f32 });
-    }
-}
-
-/// Drawing custom data: the class to draw, a hint, and a clear button.
-#[component]
-pub fn CustomPoints(exp: RwSignal<Experiment>, class: RwSignal<u32>) -> impl IntoView {
-    view! {
-        <Show when=move || exp.with(|e| e.data == Dataset::Custom && !is_hidden(e, "pts"))>
-            <div class="custom-pts" id="pts">
-                <span>"Click the plot to add a point of class "</span>
-                {(0..limits::CLASSES.1).map(|c| view! {
-                    <button class="cls" id=format!("pts-class-{c}") class:active=move || class.get() == c
-                        style=css(class_color(c as u8)) on:click=move |_| class.set(c)>{c}</button>
-                }).collect_view()}
-                <span>"; shift-click removes the nearest. "</span>
-                <span>{move || exp.with(|e| format!("{} / {} points ", e.pts.len(), limits::MAX_POINTS))}</span>
-                <button id="pts-clear" on:click=move |_| exp.update(|e| e.pts.clear())>"Clear"</button>
-            </div>
-        </Show>
-    }
 }
 
 /// PNG and SVG buttons for the plot on canvas `id`.

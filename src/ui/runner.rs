@@ -117,6 +117,7 @@ impl Runner {
     /// Build a session for `e` on `gpu` (if given) or the CPU. `Err` when the experiment is
     /// too large for the device or the budget.
     pub fn build(e: &Experiment, gpu: Result<Arc<GpuContext>, String>) -> Result<(Session, BackendInfo), String> {
+        super::dataedit_logic::check_trainable(e)?; // no drawn points: nothing to train on
         let (d, s) = setup(e);
         LAYOUT.with(|l| *l.borrow_mut() = Some(s.layout.clone()));
         if e.backend != BackendChoice::Cpu {
