@@ -14,11 +14,21 @@ use crate::train::{setup, Session};
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
-/// Experiments checked: TFP default (fused, SGD), relu CE Adam (fused), 64-wide (per-op plan).
+/// Experiments checked: TFP default (fused, SGD), relu CE Adam (fused), 64-wide (per-op plan),
+/// and the issue-4 kernels on the per-op plan: gelu/sin layers with residuals, dropout, label
+/// smoothing, Nesterov momentum, clipping, L1, gradient noise and muP; hourglass blocks with silu
+/// on 1-D regression with a cosine schedule; 4-class rings through features, random Fourier
+/// features, leaky relu, AdamW, NTK and two seeds.
 pub const CASES: &[&str] = &[
     "v=1",
     "v=1&data=xor&layers=16,16&act=relu&loss=ce&opt=adam&lr=0.01&bs=32&wd=0.01",
     "v=1&data=spiral&layers=64,64&act=sigmoid&loss=ce&opt=adam&lr=0.01&bs=100&l2=0.001",
+    "v=1&data=moons&layers=8,8&act=gelu&resid=1&loss=ce&opt=momentum&lr=0.05&nesterov=1&dropout=0.2&smooth=0.1&init=mup",
+    "v=1&data=moons&layers=8,8&act=sin&w0=2&lr=0.05",
+    "v=1&data=moons&layers=8,8&act=relu&lr=0.05&clip=1&l1=0.001",
+    "v=1&data=moons&layers=8,8&act=relu&lr=0.05&gnoise=0.01",
+    "v=1&data=sines&layers=16,16&act=silu&hourglass=4&opt=adam&lr=0.01&sched=cosine&warmup=10&bs=50",
+    "v=1&data=rings&classes=4&features=x,y,x2,y2&rff=4&layers=8&act=leaky&loss=ce&opt=adamw&wd=0.01&init=ntk&seeds=2",
 ];
 
 async fn yield_now() {
@@ -66,6 +76,13 @@ async fn check(ctx: &Arc<GpuContext>, hash: &str, steps: usize) -> Result<String
     close("train loss", &[gs.train[0].loss], &[cs.train[0].loss], 1e-3, 1e-4)?;
     close("test loss", &[gs.test[0].loss], &[cs.test[0].loss], 1e-3, 1e-4)?;
     Ok(format!("{hash}: {} path, {steps} steps, max |Δw| {max:.2e}", if fused { "fused" } else { "per-op" }))
+}
+
+/// One experiment on WebGPU vs the CPU (for investigating a case by hand in the page).
+#[wasm_bindgen]
+pub async fn grokpad_parity_case(hash: String, steps: u32) -> Result<String, JsValue> {
+    let ctx = Arc::new(GpuContext::new().await.map_err(|e| JsValue::from_str(&e))?);
+    check(&ctx, &hash, steps.max(1) as usize).await.map_err(|e| JsValue::from_str(&format!("{hash}: {e}")))
 }
 
 /// Run every case on WebGPU vs the CPU; resolves to a report line per case, rejects on the first
