@@ -62,24 +62,12 @@ fn dims(act: Act, (m, b, i, o): (usize, usize, usize, usize), mult: f32, w0: f32
 fn gdims(d: &DenseDims, act_prev: Act, flags: u32, drop: Option<Dropout>) -> Dims {
     let dr = drop.unwrap_or(Dropout::new(0.0, SEED, 0, STEP));
     Dims {
-        m: d.m as u32,
-        b: d.b as u32,
-        i: d.i as u32,
-        o: d.o as u32,
-        act: d.act as u32,
-        act_prev: act_prev as u32,
-        x_stride_m: d.x_stride_m as u32,
-        p_stride: d.p_stride as u32,
-        w_off: d.w_off as u32,
-        b_off: d.b_off as u32,
-        mult: d.mult,
-        w0: d.w0,
         p_drop: dr.p,
         drop_scale: dr.scale(),
         seed: dr.seed,
         salt: dr.salt,
         flags: flags | if drop.is_some() { F_DROP } else { 0 },
-        ..Default::default()
+        ..Dims::from_dense(d, act_prev)
     }
 }
 

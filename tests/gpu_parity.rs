@@ -93,21 +93,7 @@ fn exact(name: &str, got: &[f32], want: &[f32]) {
 }
 
 fn dense_dims(d: &DenseDims, act_prev: Act) -> Dims {
-    Dims {
-        m: d.m as u32,
-        b: d.b as u32,
-        i: d.i as u32,
-        o: d.o as u32,
-        act: d.act as u32,
-        act_prev: act_prev as u32,
-        x_stride_m: d.x_stride_m as u32,
-        p_stride: d.p_stride as u32,
-        w_off: d.w_off as u32,
-        b_off: d.b_off as u32,
-        mult: d.mult,
-        w0: d.w0,
-        ..Default::default()
-    }
+    Dims::from_dense(d, act_prev)
 }
 
 /// M = 2 dims with padded parameter offsets (w_off = 3, two spare slots after the bias).

@@ -47,6 +47,28 @@ pub struct Dims {
     pub smooth: f32,
 }
 
+impl Dims {
+    /// The shapes, offsets, multiplier and ω0 of a CPU [`crate::core::ops::DenseDims`] (no
+    /// flags, no dropout), with `act_prev` for the data backward.
+    pub fn from_dense(d: &crate::core::ops::DenseDims, act_prev: crate::core::ops::Act) -> Dims {
+        Dims {
+            m: d.m as u32,
+            b: d.b as u32,
+            i: d.i as u32,
+            o: d.o as u32,
+            act: d.act as u32,
+            act_prev: act_prev as u32,
+            x_stride_m: d.x_stride_m as u32,
+            p_stride: d.p_stride as u32,
+            w_off: d.w_off as u32,
+            b_off: d.b_off as u32,
+            mult: d.mult,
+            w0: d.w0,
+            ..Default::default()
+        }
+    }
+}
+
 /// fwd: store z (out_b); bwd_data: σ' of the previous layer from its z (in_c).
 pub const F_Z: u32 = 1;
 /// fwd: a = in_c + u (residual source); bwd_data: g += out_c (the skip consumer's gradient).
