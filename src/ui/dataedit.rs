@@ -85,8 +85,13 @@ pub fn DataEditor(exp: RwSignal<Experiment>, runner: StoredValue<Rc<RefCell<Runn
     // Clicks on the boundary canvas, listened for on the window so the canvas stays app.rs's.
     let _ = window_event_listener(leptos::ev::click, move |ev| {
         let Some((x, y)) = click_position(&ev) else { return };
-        ev.prevent_default();
         let mut e = exp.get_untracked();
+        // Only custom data is drawn on (a stray click must not replace a generated dataset);
+        // a classroom link can hide drawing with `hide=pts`.
+        if e.data != Dataset::Custom || e.hide.iter().any(|h| h == "pts") {
+            return;
+        }
+        ev.prevent_default();
         if ev.alt_key() || erase.get_untracked() {
             if logic::erase_near(&mut e, x, y) {
                 exp.set(e);
@@ -169,7 +174,7 @@ pub fn DataEditor(exp: RwSignal<Experiment>, runner: StoredValue<Rc<RefCell<Runn
             if e.data == Dataset::Custom {
                 format!("{} / {} drawn points", e.pts.len(), limits::MAX_POINTS)
             } else {
-                "Click the plot to draw your own points".to_string()
+                "Choose the custom dataset (Data panel) to draw your own points on the plot".to_string()
             }
         })
     };
