@@ -20,28 +20,11 @@ use grokpad::engine::cpu::CpuBackend;
 use grokpad::engine::{Backend, Snapshot};
 use grokpad::experiment::url::decode;
 use grokpad::gpu::kernels::{Dims, Slot, F_DROP, F_SKIP, F_STORE_G, F_Z, K};
-use grokpad::gpu::oneshot::{u32_as_f32, Launcher};
-use grokpad::gpu::{GpuBackend, GpuContext, PlanKind};
+use grokpad::gpu::oneshot::u32_as_f32;
+use grokpad::gpu::{GpuBackend, PlanKind};
 use grokpad::train::{self, Session};
-use std::sync::{Arc, OnceLock};
-
-fn gpu() -> &'static (Arc<GpuContext>, Launcher) {
-    static GPU: OnceLock<(Arc<GpuContext>, Launcher)> = OnceLock::new();
-    GPU.get_or_init(|| {
-        let ctx = GpuContext::new_blocking().unwrap_or_else(|e| panic!("GPU tests need a wgpu adapter: {e}"));
-        let l = Launcher::new(&ctx);
-        (Arc::new(ctx), l)
-    })
-}
-
-fn launch(k: K, d: Dims, slot: Slot, ro: [Option<&[f32]>; 3], rw: [Option<&[f32]>; 3]) -> [Vec<f32>; 3] {
-    let (ctx, l) = gpu();
-    l.run_f32(ctx, k, d, slot, ro, rw).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn rand_vec(r: &mut Rng, n: usize, lo: f64, hi: f64) -> Vec<f32> {
-    (0..n).map(|_| r.range(lo, hi) as f32).collect()
-}
+mod common;
+use common::{gpu, launch, rand_vec};
 
 /// `close` with rtol 1e-4 and `atol`, printing the largest |gpu − cpu|.
 fn check(name: &str, got: &[f32], want: &[f32], atol: f32) {

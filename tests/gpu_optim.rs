@@ -19,35 +19,14 @@ use grokpad::engine::cpu::CpuBackend;
 use grokpad::engine::Backend;
 use grokpad::experiment::url::decode;
 use grokpad::gpu::kernels::{Dims, Slot, K, MAX_GROUPS, WG};
-use grokpad::gpu::oneshot::Launcher;
-use grokpad::gpu::{GpuBackend, GpuContext, PlanKind};
+use grokpad::gpu::{GpuBackend, PlanKind};
 use grokpad::train::lr::{Kind, LrSpec};
 use grokpad::train::{self, Session};
-use std::sync::{Arc, OnceLock};
+mod common;
+use common::{gpu, launch, rand_vec};
 
 /// More threads of work than one bounded dispatch has: the grid-stride loops must wrap.
 const WRAP: usize = WG * MAX_GROUPS + 1;
-
-fn gpu() -> &'static (Arc<GpuContext>, Launcher) {
-    static GPU: OnceLock<(Arc<GpuContext>, Launcher)> = OnceLock::new();
-    GPU.get_or_init(|| {
-        let ctx = GpuContext::new_blocking().unwrap_or_else(|e| {
-            panic!("GPU optimizer tests need a wgpu adapter (lavapipe natively, see the file doc): {e}")
-        });
-        println!("adapter: {}", ctx.label);
-        let l = Launcher::new(&ctx);
-        (Arc::new(ctx), l)
-    })
-}
-
-fn launch(k: K, d: Dims, slot: Slot, ro: [Option<&[f32]>; 3], rw: [Option<&[f32]>; 3]) -> [Vec<f32>; 3] {
-    let (ctx, l) = gpu();
-    l.run_f32(ctx, k, d, slot, ro, rw).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn rand_vec(r: &mut Rng, n: usize, lo: f64, hi: f64) -> Vec<f32> {
-    (0..n).map(|_| r.range(lo, hi) as f32).collect()
-}
 
 fn check(name: &str, got: &[f32], want: &[f32], rtol: f32, atol: f32) {
     let worst = got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);

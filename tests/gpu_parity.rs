@@ -30,42 +30,15 @@ use grokpad::engine::{Backend, Snapshot};
 use grokpad::experiment::url::decode;
 use grokpad::experiment::Loss;
 use grokpad::gpu::kernels::{Dims, Slot, K, MAX_GROUPS, WG};
-use grokpad::gpu::oneshot::{u32_as_f32, Launcher};
-use grokpad::gpu::{GpuBackend, GpuContext, PlanKind};
+use grokpad::gpu::oneshot::u32_as_f32;
+use grokpad::gpu::{GpuBackend, PlanKind};
 use grokpad::train::{self, Session};
-use std::sync::{Arc, OnceLock};
+mod common;
+use common::{gpu, launch, rand_vec};
 
 const ACTS: [Act; 4] = [Act::Relu, Act::Tanh, Act::Sigmoid, Act::Linear];
 /// More threads of work than one bounded dispatch has: the grid-stride loops must wrap.
 const WRAP: usize = WG * MAX_GROUPS + 1;
-
-/// One device and one set of compiled kernels for the whole test binary.
-fn gpu() -> &'static (Arc<GpuContext>, Launcher) {
-    static GPU: OnceLock<(Arc<GpuContext>, Launcher)> = OnceLock::new();
-    GPU.get_or_init(|| {
-        let ctx = GpuContext::new_blocking().unwrap_or_else(|e| {
-            panic!(
-                "GPU parity tests need a wgpu adapter and found none: {e}.\n\
-                 Natively use lavapipe (apt-get install mesa-vulkan-drivers libvulkan1) with\n\
-                 WGPU_BACKEND=vulkan VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json \
-                 XDG_RUNTIME_DIR=<a writable dir>"
-            )
-        });
-        println!("adapter: {}", ctx.label);
-        let l = Launcher::new(&ctx);
-        (Arc::new(ctx), l)
-    })
-}
-
-/// Run one kernel on f32 buffers (u32 data passed through `u32_as_f32`).
-fn launch(k: K, d: Dims, slot: Slot, ro: [Option<&[f32]>; 3], rw: [Option<&[f32]>; 3]) -> [Vec<f32>; 3] {
-    let (ctx, l) = gpu();
-    l.run_f32(ctx, k, d, slot, ro, rw).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn rand_vec(r: &mut Rng, n: usize, lo: f64, hi: f64) -> Vec<f32> {
-    (0..n).map(|_| r.range(lo, hi) as f32).collect()
-}
 
 /// Relative and absolute tolerance; `atol` is scaled by the typical magnitude of the compared
 /// quantity (e.g. 1/B for head gradients).
