@@ -19,4 +19,5 @@ pub mod ui;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod ui {
     pub mod dataedit_logic;
+    pub mod netview;
 }

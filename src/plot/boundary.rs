@@ -184,6 +184,19 @@ pub fn draw_boundary_with<DB: DrawingBackend>(
         }
     }
 
+    draw_points(area, points, show_test)
+}
+
+/// Draw `points` on `area` (the [-6, 6]² square, as [`data_to_pixel`]): train points with a
+/// white outline first, then, when `show_test`, test points with a black one.
+pub fn draw_points<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: &[PlotPoint],
+    show_test: bool,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let (w, h) = area.dim_in_pixel();
+    let side = plot_square(w, h).2;
     let radius = ((side as f32 / 100.0).round() as i32).max(2);
     let visible = |p: &&PlotPoint| p.x.is_finite() && p.y.is_finite() && p.x.abs() <= EXTENT && p.y.abs() <= EXTENT;
     // Train points first, test points on top.

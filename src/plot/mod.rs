@@ -5,6 +5,8 @@
 pub mod boundary;
 pub mod curves;
 pub mod fit;
+pub mod netdiagram;
+pub mod probs;
 pub mod scale;
 
 /// A labelled data point on the [-6, 6]² plane.

@@ -8,6 +8,7 @@ pub mod dataedit_logic;
 pub mod draw;
 pub mod export;
 pub mod keys;
+pub mod netview;
 pub mod network;
 pub mod neurons;
 pub mod output;
