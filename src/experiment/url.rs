@@ -35,7 +35,7 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("flip", e.flip.to_string()),
         ("labels", name(LABELS, e.labels).to_string()),
         ("freqs", floats(&e.freqs)),
-        ("pts", fmt_points(&e.pts)),
+        ("pts", fmt_points(&e.pts[..e.pts.len().min(limits::MAX_POINTS)])),
         ("features", fmt_names(FEATURES, &e.features)),
         ("rff", e.rff.to_string()),
         ("rff_scale", e.rff_scale.to_string()),
@@ -77,7 +77,8 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
 }
 
 /// The link's hash content, without `#`: `v=1` then the non-default fields, e.g.
-/// `v=1&data=xor&layers=8,8&lr=0.1`. An empty `layers=` means no hidden layer.
+/// `v=1&data=xor&layers=8,8&lr=0.1`. An empty `layers=` means no hidden layer. Of more than
+/// `limits::MAX_POINTS` drawn points (a large CSV import the page keeps) only the first ones.
 pub fn encode(e: &Experiment) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
     out.append_pair("v", &URL_VERSION.to_string());

@@ -5,9 +5,9 @@
 
 use super::controls::{DataPanel, FeaturesPanel, ViewPanel};
 use super::dataedit::DataEditor;
+use super::diagram::NetDiagram;
 use super::draw::{self, CHARTS};
 use super::network::{NetworkPanel, TrainingPanel};
-use super::neurons::Neurons;
 use super::output::{BoundaryLegend, ExportButtons};
 use super::presets::PresetsPanel;
 use super::runner::{BackendInfo, Runner};
@@ -39,6 +39,8 @@ struct Ui {
     status: RwSignal<Status>,
     error: RwSignal<Option<String>>,
     running: RwSignal<bool>,
+    /// What the last edit did (live change, restart, hand-set weight).
+    note: RwSignal<String>,
 }
 
 fn current_hash() -> String {
@@ -90,6 +92,7 @@ fn rebuild(rc: &Shared, ui: Ui, e: Experiment) {
                 ui.error.set(None);
                 ui.status.update(|st| st.info = Some(info.clone()));
                 draw::clear_bands();
+                draw::set_probs(None);
                 rc.borrow_mut().install(s, info);
                 redraw(&rc, ui);
             }
@@ -163,10 +166,8 @@ fn tick(rc: Shared, ui: Ui) {
         }
         None => {}
     }
-    let latest = rc.borrow_mut().latest.take();
-    if let Some((state, _)) = latest {
-        let maps = rc.borrow().layout.as_ref().map(|l| super::neurons::maps(l, &state.0)).unwrap_or_default();
-        super::neurons::draw(&maps);
+    if super::diagram::after_frame(&rc, ui.exp, ui.note, ui.error) {
+        redraw(&rc, ui);
     }
     let exported = rc.borrow_mut().exported.take();
     if let Some((state, step)) = exported {
@@ -185,11 +186,11 @@ pub fn App() -> impl IntoView {
     let decoded = url::decode(&current_hash());
     let exp = RwSignal::new(decoded.experiment.clone());
     let notices = RwSignal::new(decoded.notices.iter().map(|n| n.to_string()).collect::<Vec<_>>());
-    let ui =
-        Ui { exp, status: RwSignal::new(Status::default()), error: RwSignal::new(None), running: RwSignal::new(false) };
+    let edit_note = RwSignal::new(String::new());
+    let (status, error, running) = (RwSignal::new(Status::default()), RwSignal::new(None), RwSignal::new(false));
+    let ui = Ui { exp, status, error, running, note: edit_note };
     let rc: Shared = Rc::new(RefCell::new(Runner::default()));
     let runner = StoredValue::new_local(rc.clone());
-    let edit_note = RwSignal::new(String::new());
 
     // Experiment → URL, and → session (live change, redraw, or rebuild).
     Effect::new(move |_| {
@@ -224,7 +225,7 @@ pub fn App() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        let on = exp.with(|e| super::neurons::unsupported(e).is_none());
+        let on = exp.with(|e| super::diagram::unsupported(e).is_none());
         runner.get_value().borrow_mut().thumbs = on;
     });
     Effect::new(move |_| {
@@ -358,7 +359,6 @@ pub fn App() -> impl IntoView {
                         <BoundaryLegend exp=exp />
                         <ExportButtons id="boundary" runner=runner exp=exp />
                         <ViewPanel exp=exp />
-                        <Neurons exp=exp />
                     </div>
                     <div class="charts">
                         {chart("loss-chart")}
@@ -383,6 +383,7 @@ pub fn App() -> impl IntoView {
                         </div>
                     </div>
                 </div>
+                <NetDiagram exp=exp runner=runner />
             </section>
         </main>
         <PresetsPanel exp=exp notices=notices />

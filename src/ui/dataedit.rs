@@ -171,7 +171,9 @@ pub fn DataEditor(exp: RwSignal<Experiment>, runner: StoredValue<Rc<RefCell<Runn
     };
     let count = move || {
         exp.with(|e| {
-            if e.data == Dataset::Custom {
+            if e.data == Dataset::Custom && e.pts.len() > limits::MAX_POINTS {
+                format!("{} drawn points ({} in the link)", e.pts.len(), limits::MAX_POINTS)
+            } else if e.data == Dataset::Custom {
                 format!("{} / {} drawn points", e.pts.len(), limits::MAX_POINTS)
             } else {
                 "Choose the custom dataset (Data panel) to draw your own points on the plot".to_string()
@@ -193,13 +195,17 @@ pub fn DataEditor(exp: RwSignal<Experiment>, runner: StoredValue<Rc<RefCell<Runn
                 <button id="export-data-csv" title="Download the current data (train and test) as CSV" on:click=on_export>"Export CSV"</button>
             </div>
             <div id="point-count" class="check">{count}</div>
+            {move || exp.with(|e| (e.data == Dataset::Custom).then(|| logic::link_note(e.pts.len())).flatten()).map(|t| view! {
+                <div id="link-note" class="notices" role="status">{t}
+                    " "<button id="link-note-csv" on:click=on_export>"Export CSV"</button></div>
+            })}
             {move || match msg.get() {
                 Msg::None => ().into_any(),
                 Msg::Info(t) => view! { <div id="dataedit-msg" class="check" role="status">{t}</div> }.into_any(),
                 Msg::Error(t) => view! { <div id="dataedit-msg" class="error" role="alert">{t}</div> }.into_any(),
             }}
             <p class="check hint">"Click: add a point of the chosen class · shift-click: next class · alt-click: erase. Up to "
-                {limits::MAX_POINTS} " points fit in the link; use CSV files for more."</p>
+                {limits::MAX_POINTS} " points fit in the link; more (from a CSV file) train here and are kept as a CSV file."</p>
         </div>
     }
 }

@@ -5,10 +5,15 @@
 //! Compiled on every target (the rest of `ui` is wasm-only) so it is unit-tested natively. Drawn
 //! points are custom *classification* data (`data=custom`, `v` = class 0–4), kept to 0.01 on
 //! [-6, 6]² like the URL decoder keeps them, so an edited experiment round-trips through its link.
-//! The link holds at most [`limits::MAX_POINTS`] points; beyond that the page offers a CSV file.
+//! The link holds at most [`limits::MAX_POINTS`] points; the page keeps up to [`PAGE_POINTS`]
+//! (a CSV import's limit) for training, says that the link has only the first ones and offers the
+//! CSV file instead (`link_note`).
 
 use crate::experiment::{limits, Dataset, Experiment, Loss, Point};
 use crate::plot::boundary::{plot_square, EXTENT};
+
+/// Most points the page keeps (and trains on): a CSV file's row limit.
+pub const PAGE_POINTS: usize = crate::core::data::csv::MAX_ROWS;
 
 /// Erase picks the nearest drawn point within this distance (plane units).
 pub const ERASE_RADIUS: f32 = 0.3;
@@ -73,13 +78,21 @@ pub fn next_class(current: u32, pts: &[Point]) -> u32 {
     (current.min(MAX_CLASS) + 1) % classes_in_use(pts).max(2)
 }
 
-/// The message shown when the link is full.
+/// The message shown when the page is full.
 pub fn full_message() -> String {
-    format!(
-        "The link holds at most {} points. Use “Export CSV” to keep the data as a file \
-         (and “Import CSV” to load it again).",
-        limits::MAX_POINTS
-    )
+    format!("The page holds at most {PAGE_POINTS} drawn points.")
+}
+
+/// What the page says when the link cannot hold all `n` points (more than
+/// [`limits::MAX_POINTS`]); `None` when it can.
+pub fn link_note(n: usize) -> Option<String> {
+    (n > limits::MAX_POINTS).then(|| {
+        format!(
+            "All {n} points train here, but the link holds only the first {}: use “Export CSV” to \
+             keep or share the whole data as a file (“Import CSV” loads it again).",
+            limits::MAX_POINTS
+        )
+    })
 }
 
 /// Switch `e` to drawn data (its existing `pts` are kept: they are the user's earlier drawing).
@@ -96,10 +109,10 @@ fn settle_loss(e: &mut Experiment) {
 }
 
 /// Add a point of `class` (clamped to 0–4) at (`x`, `y`) (clamped to the plane, kept to 0.01)
-/// and switch to drawn data (`loss=ce` once there are more than two classes). At [`limits::MAX_POINTS`] points nothing changes and the `Err`
-/// says so.
+/// and switch to drawn data (`loss=ce` once there are more than two classes). At [`PAGE_POINTS`]
+/// points nothing changes and the `Err` says so.
 pub fn add_point(e: &mut Experiment, x: f32, y: f32, class: u32) -> Result<(), String> {
-    if e.pts.len() >= limits::MAX_POINTS {
+    if e.pts.len() >= PAGE_POINTS {
         return Err(full_message());
     }
     make_custom(e);
@@ -143,11 +156,12 @@ pub fn clear(e: &mut Experiment) {
 
 /// Put points parsed from a CSV file (`core::data::csv::parse(text, false)`) into `e` as drawn
 /// data: coordinates clamped to the plane and kept to 0.01, classes clamped to 0–4, the first
-/// [`limits::MAX_POINTS`] kept. Returns what the page says (how many points, what was changed).
+/// [`PAGE_POINTS`] kept (the link holds fewer: `link_note`). Returns what the page says (how
+/// many points, what was changed).
 pub fn import(e: &mut Experiment, parsed: &[Point]) -> String {
     let (lo, hi) = limits::POINT_COORD;
     let outside = parsed.iter().filter(|p| !(lo..=hi).contains(&p.x) || !(lo..=hi).contains(&p.y)).count();
-    let kept = parsed.len().min(limits::MAX_POINTS);
+    let kept = parsed.len().min(PAGE_POINTS);
     let pts: Vec<Point> = parsed[..kept]
         .iter()
         .map(|p| Point {
@@ -161,11 +175,10 @@ pub fn import(e: &mut Experiment, parsed: &[Point]) -> String {
     settle_loss(e);
     let mut msg = format!("Imported {kept} points.");
     if parsed.len() > kept {
-        msg = format!(
-            "The file has {} points; the link holds at most {}, so the first {kept} were imported.",
-            parsed.len(),
-            limits::MAX_POINTS
-        );
+        msg = format!("The file has {} points; the first {kept} were imported.", parsed.len());
+    }
+    if kept > limits::MAX_POINTS {
+        msg.push_str(&format!(" The link holds the first {}; export CSV to share them all.", limits::MAX_POINTS));
     }
     if outside > 0 {
         msg.push_str(&format!(" {outside} point(s) outside [{lo}, {hi}]² were moved to its edge."));
@@ -236,13 +249,18 @@ mod tests {
         add_point(&mut e, 1.234, -9.0, 7).unwrap();
         assert_eq!(e.data, Dataset::Custom);
         assert_eq!(e.pts, vec![pt(1.23, -6.0, 4.0)]);
-        e.pts = vec![pt(0.0, 0.0, 0.0); limits::MAX_POINTS - 1];
+        // Past the link's limit drawing goes on (the page says the link holds the first ones).
+        e.pts = vec![pt(0.0, 0.0, 0.0); limits::MAX_POINTS];
+        assert!(link_note(e.pts.len()).is_none());
         add_point(&mut e, 1.0, 1.0, 1).unwrap();
-        assert_eq!(e.pts.len(), limits::MAX_POINTS);
+        let note = link_note(e.pts.len()).unwrap();
+        assert!(note.contains("301") && note.contains("first 300") && note.contains("CSV"), "{note}");
+        e.pts = vec![pt(0.0, 0.0, 0.0); PAGE_POINTS - 1];
+        add_point(&mut e, 1.0, 1.0, 1).unwrap();
         let before = e.clone();
         let err = add_point(&mut e, 2.0, 2.0, 1).unwrap_err();
-        assert!(err.contains("300") && err.contains("CSV"), "{err}");
-        assert_eq!(e, before, "a full link is left unchanged");
+        assert!(err.contains(&PAGE_POINTS.to_string()), "{err}");
+        assert_eq!(e, before, "a full page is left unchanged");
     }
 
     #[test]
@@ -304,10 +322,15 @@ mod tests {
         assert!(d.notices.is_empty(), "{:?}", d.notices);
         let many: Vec<Point> = (0..450).map(|i| pt((i % 12) as f32 - 6.0, 0.0, (i % 2) as f32)).collect();
         let msg = import(&mut e, &many);
-        assert_eq!(e.pts.len(), limits::MAX_POINTS);
-        assert_eq!(e.pts[..], many[..limits::MAX_POINTS]);
-        assert!(msg.contains("450 points") && msg.contains("first 300"), "{msg}");
+        // All 450 train in the page; the link holds the first 300 and decodes without notices.
+        assert_eq!(e.pts, many);
+        assert_eq!(crate::core::data::make(&e).train.len() + crate::core::data::make(&e).test.len(), 450);
+        assert!(msg.contains("Imported 450 points") && msg.contains("first 300") && msg.contains("CSV"), "{msg}");
         let d = url::decode(&url::encode(&e));
-        assert_eq!(d.experiment.pts, e.pts);
+        assert_eq!(d.experiment.pts[..], many[..limits::MAX_POINTS]);
+        assert!(d.notices.is_empty(), "{:?}", d.notices);
+        let over: Vec<Point> = vec![pt(0.0, 0.0, 0.0); PAGE_POINTS + 5];
+        assert!(import(&mut e, &over).contains(&format!("{} points; the first {PAGE_POINTS}", PAGE_POINTS + 5)));
+        assert_eq!(e.pts.len(), PAGE_POINTS);
     }
 }

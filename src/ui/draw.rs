@@ -37,6 +37,15 @@ thread_local! {
     static PINNED: RefCell<Option<Vec<Row>>> = const { RefCell::new(None) };
     static AXES: RefCell<Vec<(String, XAxis)>> = const { RefCell::new(Vec::new()) };
     static MARKERS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+    /// More than two classes: cell colours of model 0's class probabilities over the boundary
+    /// grid (`netview::prob_colors`), from the latest weights read back.
+    static PROBS: RefCell<Option<Vec<(u8, u8, u8)>>> = const { RefCell::new(None) };
+}
+
+/// The class-probability colours the boundary draws for more than two classes (`None`: the
+/// engine's arg-max grid).
+pub fn set_probs(colors: Option<Vec<(u8, u8, u8)>>) {
+    PROBS.with(|p| *p.borrow_mut() = colors);
 }
 
 /// Steps of the session's live edits, drawn on every chart.
@@ -284,6 +293,17 @@ pub fn boundary_on<DB: DrawingBackend>(
         .collect();
     let g = grid.map(|v| GridValues { res: GRID_RES, values: v.to_vec() });
     let multiclass = e.classes_out() > 2;
+    if multiclass && !e.discretize {
+        let drawn = PROBS.with(|p| {
+            p.borrow()
+                .as_ref()
+                .filter(|c| c.len() == GRID_RES * GRID_RES)
+                .map(|c| crate::plot::probs::draw_prob_boundary(area, GRID_RES, c, &pts, e.show_test))
+        });
+        if let Some(r) = drawn {
+            return r;
+        }
+    }
     let opts = BoundaryOpts { show_test: e.show_test, discretize: e.discretize && !reg, multiclass };
     draw_boundary_with(area, g.as_ref(), &pts, &opts)
 }

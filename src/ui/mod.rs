@@ -5,14 +5,15 @@ pub mod app;
 pub mod controls;
 pub mod dataedit;
 pub mod dataedit_logic;
+pub mod diagram;
 pub mod draw;
 pub mod export;
 pub mod keys;
 pub mod netview;
 pub mod network;
-pub mod neurons;
 pub mod output;
 pub mod presets;
+pub mod resume;
 pub mod runner;
 pub mod widgets;
 

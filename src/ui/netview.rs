@@ -142,7 +142,7 @@ pub fn prob_colors(layout: &Layout, params: &[f32], grid: &[f32]) -> Option<Vec<
     if !matches!(layout.head, HeadKind::Softmax { .. }) || c <= 2 || layout.p > MAX_PARAMS {
         return None;
     }
-    if n == 0 || params.len() < layout.p || grid.len() % n != 0 || grid.is_empty() {
+    if n == 0 || params.len() < layout.p || !grid.len().is_multiple_of(n) || grid.is_empty() {
         return None;
     }
     let b = grid.len() / n;

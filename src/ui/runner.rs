@@ -14,9 +14,11 @@ use std::sync::Arc;
 
 /// Milliseconds of CPU training per frame on the CPU path.
 const CPU_FRAME_MS: f64 = 12.0;
-/// Metrics (and the boundary grid) are requested at most this often.
 /// GPU weights are copied back about this often (device-loss recovery).
 const SYNC_MS: f64 = 1000.0;
+/// Weights are read back about this often while the network diagram or the class
+/// probabilities are shown (they are drawn from them).
+const VIEW_MS: f64 = 250.0;
 
 /// Which engine a session ended up on.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,7 +32,7 @@ pub struct BackendInfo {
 pub struct Runner {
     pub session: Option<Session>,
     pub info: Option<BackendInfo>,
-    gpu: Option<Arc<GpuContext>>,
+    pub(super) gpu: Option<Arc<GpuContext>>,
     gpu_error: Option<String>,
     pub running: bool,
     k: usize,
@@ -41,7 +43,7 @@ pub struct Runner {
     /// Step of the last snapshot whose losses were finite (divergence reports).
     pub last_finite_step: u64,
     /// Last weights read back from the GPU (params, moments) and the step they belong to.
-    synced: Option<(ParamState, u64)>,
+    pub(super) synced: Option<(ParamState, u64)>,
     /// Step of the weights readback in flight.
     sync_pending: Option<u64>,
     sync_t: f64,
@@ -55,6 +57,12 @@ pub struct Runner {
     pub thumbs: bool,
     /// The latest parameters read back and their step.
     pub latest: Option<(ParamState, u64)>,
+    /// A weight set by hand, waiting for the weights at the current step (training pauses).
+    pub edit: Option<super::netview::WeightEdit>,
+    /// The weights at the current step for `edit`, once read.
+    pub(super) edit_ready: Option<(ParamState, u64)>,
+    /// What became of the last hand edit: the curve marker, or why it failed.
+    pub edit_result: Option<Result<String, String>>,
 }
 
 pub fn now_ms() -> f64 {
@@ -83,6 +91,9 @@ impl Default for Runner {
             layout: None,
             thumbs: false,
             latest: None,
+            edit: None,
+            edit_ready: None,
+            edit_result: None,
         }
     }
 }
@@ -165,8 +176,12 @@ impl Runner {
     /// One animation frame: train a chunk if running, request/collect metrics.
     /// Returns a new snapshot (for drawing) or an error from the backend.
     pub fn frame(&mut self) -> Option<Result<Snapshot, String>> {
+        if let Some((state, step)) = self.edit_ready.take() {
+            self.finish_edit(state, step);
+        }
         let t = now_ms();
-        let running = self.running;
+        // No training while a hand edit waits for the weights of the current step.
+        let running = self.running && self.edit.is_none();
         let s = self.session.as_mut()?;
         if running {
             if self.info.as_ref().is_some_and(|i| i.kind == "cpu") {
@@ -193,9 +208,13 @@ impl Runner {
         // GPU: keep a copy of the weights about every second, to resume on the CPU if the
         // device is lost. Any backend: read them when an export asks.
         let gpu = self.info.as_ref().is_some_and(|i| i.kind != "cpu");
-        if gpu || self.thumbs || self.want_params || self.sync_pending.is_some() {
+        let editing = self.edit.is_some();
+        if gpu || self.thumbs || editing || self.want_params || self.sync_pending.is_some() {
             if let Some(step) = self.sync_pending {
                 if let Some(Ok(state)) = s.backend.poll_params() {
+                    if editing && step == s.backend.steps() {
+                        self.edit_ready = Some((state.clone(), step));
+                    }
                     if std::mem::take(&mut self.want_params) {
                         self.exported = Some((state.clone(), step));
                     }
@@ -207,7 +226,7 @@ impl Runner {
                     }
                     self.sync_pending = None;
                 }
-            } else if self.want_params || t - self.sync_t >= SYNC_MS {
+            } else if self.want_params || editing || t - self.sync_t >= if self.thumbs { VIEW_MS } else { SYNC_MS } {
                 let step = s.backend.steps();
                 if s.backend.request_params() {
                     self.sync_pending = Some(step);
@@ -248,25 +267,6 @@ impl Runner {
     pub fn mark_gpu_failed(&mut self, why: String) {
         self.gpu = None;
         self.gpu_error = Some(format!("GPU failed ({why})"));
-    }
-}
-
-impl Runner {
-    /// After the GPU failed: a CPU session resumed from the last synced weights (same
-    /// experiment, same batch-stream position), keeping the curves up to that step.
-    pub fn resume_on_cpu(&mut self, why: &str) -> bool {
-        let (Some(old), Some(((params, m1, m2), step))) = (self.session.take(), self.synced.take()) else {
-            return false;
-        };
-        let (d, mut s) = setup(&old.exp);
-        s.params = params;
-        s.moments = Some((m1, m2));
-        let mut new = Session::new(old.exp.clone(), d, Box::new(CpuBackend::new(s, step)), step);
-        new.history = old.history;
-        new.history.truncate_after(step);
-        let note = Some(format!("{why}; resumed on the CPU from step {step}"));
-        self.install(new, BackendInfo { kind: "cpu", label: "CPU".into(), note });
-        true
     }
 }
 

@@ -1,0 +1,93 @@
+//! Continuing a run from weights read back at a step: after the GPU failed (on the CPU) and after
+//! a weight was set by hand in the network diagram (on the same backend). Either way a new
+//! backend is built from the experiment's `Setup` with those parameters and Adam moments at that
+//! step, so the batch stream, schedule and step count go on as if nothing happened, and the
+//! curves and markers up to that step are kept. The `Backend` trait is unchanged: weights go in
+//! only through `Setup` (DESIGN.md §2).
+
+use super::netview::{self, WeightEdit};
+use super::runner::{BackendInfo, Runner};
+use crate::engine::cpu::CpuBackend;
+use crate::engine::{Backend, ParamState};
+use crate::gpu::GpuBackend;
+use crate::train::{setup, Session};
+
+/// A session continuing `old` from `state` at `step`: on the GPU `ctx` when given, else on the
+/// CPU. `old` is left as it is (the caller keeps it when this fails).
+fn continue_from(
+    old: &Session,
+    state: ParamState,
+    step: u64,
+    ctx: Option<std::sync::Arc<crate::gpu::GpuContext>>,
+) -> Result<Session, String> {
+    let (params, m1, m2) = state;
+    let (d, mut s) = setup(&old.exp);
+    if params.len() != s.params.len() {
+        return Err(format!("read {} parameters, the model has {}", params.len(), s.params.len()));
+    }
+    s.params = params;
+    s.moments = Some((m1, m2));
+    let backend: Box<dyn Backend> = match ctx {
+        Some(ctx) => Box::new(GpuBackend::new(ctx, s, step)?),
+        None => Box::new(CpuBackend::new(s, step)),
+    };
+    let mut new = Session::new(old.exp.clone(), d, backend, step);
+    new.history = old.history.clone();
+    new.history.truncate_after(step);
+    new.markers = old.markers.iter().filter(|m| m.0 <= step).cloned().collect();
+    Ok(new)
+}
+
+impl Runner {
+    /// After the GPU failed: a CPU session resumed from the last synced weights (same
+    /// experiment, same batch-stream position), keeping the curves up to that step.
+    pub fn resume_on_cpu(&mut self, why: &str) -> bool {
+        let (Some(old), Some((state, step))) = (self.session.take(), self.synced.take()) else {
+            return false;
+        };
+        match continue_from(&old, state, step, None) {
+            Ok(new) => {
+                let note = Some(format!("{why}; resumed on the CPU from step {step}"));
+                self.install(new, BackendInfo { kind: "cpu", label: "CPU".into(), note });
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Ask to set one weight of model 0 by hand: training pauses until the weights of the
+    /// current step are read, then continues from them with the edit (`finish_edit`).
+    pub fn request_edit(&mut self, edit: WeightEdit) {
+        self.edit = Some(edit);
+        self.edit_ready = None;
+        self.edit_result = None;
+    }
+
+    /// Apply the pending edit to `state` (read at `step`, the current step) and continue on the
+    /// same backend, with a curve marker. The outcome goes to `edit_result`.
+    pub(super) fn finish_edit(&mut self, state: ParamState, step: u64) {
+        let Some(edit) = self.edit.take() else { return };
+        let (Some(old), Some(layout)) = (self.session.as_ref(), self.layout.as_ref()) else { return };
+        let (mut params, m1, m2) = state;
+        let result = netview::apply_edit(layout, &mut params, &edit).and_then(|prev| {
+            let on_gpu = self.info.as_ref().is_some_and(|i| i.kind != "cpu");
+            let ctx = if on_gpu { self.gpu.clone() } else { None };
+            if on_gpu && ctx.is_none() {
+                return Err("the GPU is no longer available".to_string());
+            }
+            let state = (params.clone(), m1, m2);
+            continue_from(old, state.clone(), step, ctx).map(|s| (s, prev, state))
+        });
+        match result {
+            Ok((mut new, prev, state)) => {
+                let text = netview::marker(&edit, prev);
+                new.markers.push((step, text.clone()));
+                let info = self.info.clone().unwrap_or(BackendInfo { kind: "cpu", label: "CPU".into(), note: None });
+                self.install(new, info);
+                self.latest = Some((state, step));
+                self.edit_result = Some(Ok(format!("Step {step}: {text}")));
+            }
+            Err(e) => self.edit_result = Some(Err(format!("The weight could not be set: {e}"))),
+        }
+    }
+}
