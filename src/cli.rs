@@ -160,16 +160,23 @@ fn presets(json: bool) -> String {
     }
 }
 
-fn make_backend(e: &Experiment, gpu: bool) -> Result<(crate::core::data::Data, Box<dyn Backend>), String> {
+/// The data, the backend, and how to rebuild it after a hand edit (`wedit`; GPU runs stay on
+/// the GPU).
+type Built = (crate::core::data::Data, Box<dyn Backend>, Option<crate::train::wedit::Rebuild>);
+
+fn make_backend(e: &Experiment, gpu: bool) -> Result<Built, String> {
     let (d, s) = setup(e);
     if d.train.is_empty() {
         return Err("no training points: custom data needs drawn points (`pts`) or a CSV import".into());
     }
     if gpu {
         let ctx = Arc::new(GpuContext::new_blocking()?);
-        Ok((d, Box::new(GpuBackend::new(ctx, s, 0)?)))
+        let b = Box::new(GpuBackend::new(ctx.clone(), s, 0)?);
+        let rebuild: crate::train::wedit::Rebuild =
+            Box::new(move |s, step| Ok(Box::new(GpuBackend::new(ctx.clone(), s, step)?) as Box<dyn Backend>));
+        Ok((d, b, Some(rebuild)))
     } else {
-        Ok((d, Box::new(CpuBackend::new(s, 0))))
+        Ok((d, Box::new(CpuBackend::new(s, 0)), None))
     }
 }
 
@@ -205,9 +212,11 @@ fn run(
     if every == 0 {
         return Err((2, "--every must be at least 1".into()));
     }
-    let (d, b) = make_backend(&e, gpu).map_err(|m| (if m.starts_with("no training points") { 2 } else { 1 }, m))?;
+    let (d, b, rebuild) =
+        make_backend(&e, gpu).map_err(|m| (if m.starts_with("no training points") { 2 } else { 1 }, m))?;
     let label = b.label();
     let mut session = Session::new(e.clone(), d, b, 0);
+    session.rebuild = rebuild;
     let t0 = Instant::now();
     let last = session.run_blocking(e.steps, every).map_err(|m| (1, m))?;
     let secs = t0.elapsed().as_secs_f64();

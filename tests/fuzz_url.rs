@@ -35,6 +35,9 @@ fn within_limits(e: &Experiment) -> bool {
         && f(e.l2, limits::L2)
         && f(e.wd, limits::WD)
         && (limits::STEPS.0..=limits::STEPS.1).contains(&e.steps)
+        && e.wedit.len() <= limits::MAX_WEDITS
+        && e.wedit.windows(2).all(|w| w[0].step <= w[1].step)
+        && e.wedit.iter().all(|w| w.layer >= 1 && w.from >= 1 && w.to >= 1 && f(w.value, (-1000.0, 1000.0)))
 }
 
 /// The part of the input the codec reads (as `url::decode` documents it).
@@ -165,6 +168,25 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
                         && (q(c[0]), q(c[1]), c[2]) == (p.x, p.y, p.v)
                 }) && n.len() / 3 == e.pts.len()
             }
+        }
+        "wedit" => {
+            // Whole step:layer:from:to:value items (indices from 1, steps in range, finite values
+            // within ±WEDIT_VALUE), at most MAX_WEDITS, in step order; empty items are skipped.
+            let items: Vec<&str> = t.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+            let parse = |s: &str| -> Option<(u64, u32, u32, u32, f32)> {
+                let f: Vec<&str> = s.split(':').collect();
+                let int = |s: &str, lo: u64| s.trim().parse::<u64>().ok().filter(|&v| v >= lo && v <= limits::STEPS.1);
+                let v =
+                    f.get(4)?.trim().parse::<f32>().ok().filter(|v| v.is_finite() && v.abs() <= limits::WEDIT_VALUE)?;
+                (f.len() == 5).then_some(())?;
+                Some((int(f[0], 0)?, int(f[1], 1)? as u32, int(f[2], 1)? as u32, int(f[3], 1)? as u32, v))
+            };
+            let p: Vec<_> = items.iter().map(|s| parse(s)).collect();
+            p.len() <= limits::MAX_WEDITS
+                && p.iter().all(Option::is_some)
+                && p.windows(2).all(|w| w[0].unwrap().0 <= w[1].unwrap().0)
+                && p.len() == e.wedit.len()
+                && p.iter().flatten().zip(&e.wedit).all(|(a, w)| *a == (w.step, w.layer, w.from, w.to, w.value))
         }
         "loss" => name_of(&e.loss).eq_ignore_ascii_case(t),
         "opt" => name_of(&e.opt).eq_ignore_ascii_case(t),
@@ -379,6 +401,7 @@ fn each_bad_field_alone_is_named_and_defaulted_or_clamped() {
         ("dropout", &["0.95", "-1"]),
         ("seeds", &["0", "65"]),
         ("hide", &["nope"]),
+        ("wedit", &["1:1:1:1", "x", "1:0:1:1:1", "1:1:1:1:nan", "1:1:1:1:2000", "5:1:1:1:1,2:1:1:1:1"]),
         ("loss", &["hinge"]),
         ("opt", &["rmsprop"]),
         ("backend", &["cuda", "gpu"]),
@@ -423,6 +446,7 @@ fn each_bad_field_alone_is_named_and_defaulted_or_clamped() {
                 "opt" => e.opt = def.opt,
                 "backend" => e.backend = def.backend,
                 "show_test" => e.show_test = def.show_test,
+                "wedit" => e.wedit = def.wedit.clone(),
                 _ => {}
             }
             assert_eq!(e, def, "{input}");

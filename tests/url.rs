@@ -70,6 +70,7 @@ fn all_changed() -> Experiment {
         discretize: true,
         logx: true,
         hide: vec!["lr".into(), "wd".into()],
+        wedit: vec![WeightEdit { step: 100, layer: 1, from: 2, to: 3, value: -0.5 }],
     }
 }
 
@@ -112,7 +113,7 @@ fn encodes_only_non_defaults_in_field_order() {
          &w0=30&resid=1&hourglass=4&loss=ce&opt=momentum&lr=0.001&momentum=0.8&nesterov=1&beta1=0.5\
          &beta2=0.98&sched=cosine&warmup=50&decay_every=300&decay=0.1&bs=32&clip=1.5&l1=0.001&l2=0.01\
          &wd=0.5&dropout=0.2&smooth=0.1&gnoise=0.01&init=mup&alpha=3&base=16&seeds=8&steps=5000\
-         &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd"
+         &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd&wedit=100:1:2:3:-0.5"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -400,6 +401,11 @@ fn experiment() -> impl Strategy<Value = Experiment> {
         (f32_in(limits::W0), any::<bool>(), 0..=64u32, f32_in(limits::MOMENTUM), f32_in(limits::BETA2)),
         (f32_in(limits::CLIP), f32_in(limits::DROPOUT), f32_in(limits::SMOOTH), f32_in(limits::ALPHA)),
         (limits::SEEDS.0..=limits::SEEDS.1, any::<bool>(), prop::sample::subsequence(vec!["lr", "wd", "data"], 0..=3)),
+        prop::collection::vec(
+            (0..=limits::STEPS.1, 1..=9u32, 1..=64u32, 1..=64u32, f32_in((-limits::WEDIT_VALUE, limits::WEDIT_VALUE)))
+                .prop_map(|(step, layer, from, to, value)| WeightEdit { step, layer, from, to, value }),
+            0..=4,
+        ),
     );
     (a, b, c).prop_map(
         |(
@@ -413,8 +419,10 @@ fn experiment() -> impl Strategy<Value = Experiment> {
                 (w0, resid, hourglass, momentum, beta2),
                 (clip, dropout, smooth, alpha),
                 (seeds, logx, hide),
+                mut wedit,
             ),
         )| {
+            wedit.sort_by_key(|w| w.step);
             let mut features = vec![Feature::X];
             features.extend(more);
             let mut e = Experiment {
@@ -453,6 +461,7 @@ fn experiment() -> impl Strategy<Value = Experiment> {
                 show_test,
                 logx,
                 hide: hide.into_iter().map(String::from).collect(),
+                wedit,
                 ..Default::default()
             };
             // A consistent experiment (the codec reports the cross-key conflicts).
@@ -598,4 +607,25 @@ fn list_keys_and_cross_key_rules() {
     assert_eq!(clean("data=xorclusters&dim=50").widths(), vec![50, 4, 2, 1]);
     assert_eq!(one("hide=lr,bogus", "hide").0.hide, vec!["lr".to_string()]);
     assert_eq!(one("freqs=1,100", "freqs").0.freqs, vec![1.0, 64.0]);
+    // Hand-set weights: step:layer:from:to:value, indices from 1, sorted by step, value clamped.
+    let e = clean("wedit=10:1:1:1:-2,50:2:1%3A3:0.25");
+    assert_eq!(
+        e.wedit,
+        vec![
+            WeightEdit { step: 10, layer: 1, from: 1, to: 1, value: -2.0 },
+            WeightEdit { step: 50, layer: 2, from: 1, to: 3, value: 0.25 }
+        ]
+    );
+    assert_eq!(encode(&e), "v=1&wedit=10:1:1:1:-2,50:2:1:3:0.25");
+    let (e, n) = one("wedit=5:0:1:1:1,5:1:1:1:nan,5:1:1,x,7:1:1:1:2", "wedit");
+    assert_eq!(e.wedit, vec![WeightEdit { step: 7, layer: 1, from: 1, to: 1, value: 2.0 }]);
+    assert!(n.message.contains("not step:layer:from:to:value"), "{}", n.message);
+    let (e, n) = one("wedit=5:1:1:1:1e9", "wedit");
+    assert_eq!(e.wedit[0].value, limits::WEDIT_VALUE);
+    assert!(n.message.contains("clamped"), "{}", n.message);
+    let many = vec!["1:1:1:1:1"; limits::MAX_WEDITS + 3].join(",");
+    let (e, n) = one(&format!("wedit={many}"), "wedit");
+    assert_eq!(e.wedit.len(), limits::MAX_WEDITS);
+    assert!(n.message.contains("keeping the first"), "{}", n.message);
+    assert!(one("wedit=3:1:1:1:1,1:1:1:1:1", "wedit").1.message.contains("sorted"));
 }

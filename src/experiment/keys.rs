@@ -77,6 +77,12 @@ pub const KEYS: &[KeyDoc] = &[
     doc("discretize", "0, 1", "0", "Two-colour decision boundary."),
     doc("logx", "0, 1", "0", "Log step axis on the curves."),
     doc("hide", "comma list of keys", "", "Classroom links: controls the page hides."),
+    doc(
+        "wedit",
+        "up to 32 step:layer:from:to:value",
+        "",
+        "Weights set by hand (model 0): after `step` steps, dense layer `layer`'s weight from unit `from` to unit `to` (from 1) becomes `value` (±1000).",
+    ),
 ];
 
 /// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).

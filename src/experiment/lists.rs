@@ -1,8 +1,8 @@
-//! Validation of the URL's list-valued keys (`freqs`, `pts`, `features`, `act`, `hide`): each
+//! Validation of the URL's list-valued keys (`freqs`, `pts`, `features`, `act`, `hide`, `wedit`): each
 //! turns any string into a valid list plus at most one [`super::url::Notice`] per key.
 
 use super::fields::{name, Notes};
-use super::types::Point;
+use super::types::{Point, WeightEdit};
 use super::{limits, url::KEYS};
 
 /// Drawn-point coordinates are kept to 0.01 (so a link's text is short and round-trips).
@@ -21,6 +21,11 @@ pub fn fmt_points(p: &[Point]) -> String {
 
 pub fn fmt_names<T: Copy + PartialEq>(table: &[(&'static str, T)], v: &[T]) -> String {
     v.iter().map(|&x| name(table, x)).collect::<Vec<_>>().join(",")
+}
+
+/// `step:layer:from:to:value` items, comma-separated.
+pub fn fmt_wedits(w: &[WeightEdit]) -> String {
+    w.iter().map(|w| format!("{}:{}:{}:{}:{}", w.step, w.layer, w.from, w.to, w.value)).collect::<Vec<_>>().join(",")
 }
 
 fn finite(s: &str) -> Option<f32> {
@@ -111,6 +116,56 @@ impl Notes {
             self.push("pts", raw, why.join("; "));
         }
         pts
+    }
+
+    /// `step:layer:from:to:value` items (`fmt_wedits`): indices from 1, a finite value within
+    /// ±`limits::WEDIT_VALUE` (clamped), sorted by step (stable); malformed items are dropped,
+    /// more than `limits::MAX_WEDITS` keeps the first ones. Whether the indices exist in the
+    /// model is checked where the edit applies (a missing weight is skipped there).
+    pub(super) fn wedits(&mut self, raw: &str) -> Vec<WeightEdit> {
+        let mut out = Vec::new();
+        let mut why = Vec::new();
+        for item in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let f: Vec<&str> = item.split(':').collect();
+            let int = |s: &str, lo: u64| s.trim().parse::<u64>().ok().filter(|&v| v >= lo && v <= limits::STEPS.1);
+            let parsed = match f[..] {
+                [s, l, a, b, v] => match (int(s, 0), int(l, 1), int(a, 1), int(b, 1), finite(v)) {
+                    (Some(step), Some(l), Some(a), Some(b), Some(v)) => Some(WeightEdit {
+                        step,
+                        layer: l.min(u32::MAX as u64) as u32,
+                        from: a.min(u32::MAX as u64) as u32,
+                        to: b.min(u32::MAX as u64) as u32,
+                        value: v.clamp(-limits::WEDIT_VALUE, limits::WEDIT_VALUE),
+                    }),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match parsed {
+                Some(w)
+                    if w.value.abs() == limits::WEDIT_VALUE
+                        && finite(f[4]).is_some_and(|v| v.abs() > limits::WEDIT_VALUE) =>
+                {
+                    why.push(format!("value of {item:?} clamped to ±{}", limits::WEDIT_VALUE));
+                    out.push(w);
+                }
+                Some(w) => out.push(w),
+                None => why.push(format!("{item:?} is not step:layer:from:to:value (indices from 1), dropped")),
+            }
+        }
+        if out.len() > limits::MAX_WEDITS {
+            out.truncate(limits::MAX_WEDITS);
+            why.push(format!("more than {} edits, keeping the first", limits::MAX_WEDITS));
+        }
+        if out.windows(2).any(|w| w[0].step > w[1].step) {
+            out.sort_by_key(|w| w.step);
+            why.push("sorted by step".to_string());
+        }
+        if !why.is_empty() {
+            why.truncate(3);
+            self.push("wedit", raw, why.join("; "));
+        }
+        out
     }
 
     /// URL keys (except `v`) whose controls the page hides; unknown names are dropped.

@@ -56,6 +56,9 @@ pub mod limits {
     pub const ALPHA: (f32, f32) = (0.0, 100.0);
     pub const BASE: (u32, u32) = (1, 1024);
     pub const SEEDS: (u32, u32) = (1, 64);
+    /// Weights set by hand (`wedit`): at most this many, values within ±`WEDIT_VALUE`.
+    pub const MAX_WEDITS: usize = 32;
+    pub const WEDIT_VALUE: f32 = 1000.0;
 }
 
 pub use types::*;
@@ -143,6 +146,8 @@ pub struct Experiment {
     pub logx: bool,
     /// Classroom links: URL keys whose controls the page hides.
     pub hide: Vec<String>,
+    /// Weights set by hand, in step order (applied by the session at their steps).
+    pub wedit: Vec<WeightEdit>,
 }
 
 impl Default for Experiment {
@@ -196,6 +201,7 @@ impl Default for Experiment {
             discretize: false,
             logx: false,
             hide: Vec::new(),
+            wedit: Vec::new(),
         }
     }
 }

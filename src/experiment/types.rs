@@ -136,6 +136,18 @@ pub struct Point {
     pub v: f32,
 }
 
+/// A weight set by hand (the page's network diagram; URL key `wedit`): after `step` training
+/// steps, model 0's weight of dense layer `layer` from its input unit `from` to its output unit
+/// `to` becomes `value`. Indices count from 1, as the page shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WeightEdit {
+    pub step: u64,
+    pub layer: u32,
+    pub from: u32,
+    pub to: u32,
+    pub value: f32,
+}
+
 pub const DATA: &[(&str, Dataset)] = &[
     ("circle", Dataset::Circle),
     ("xor", Dataset::Xor),

@@ -16,7 +16,7 @@ use std::fmt;
 
 use super::fields::{join, name, wide, Notes};
 pub use super::keys::{keys_markdown, KeyDoc, KEYS};
-use super::lists::{fmt_names, fmt_points};
+use super::lists::{fmt_names, fmt_points, fmt_wedits};
 use super::types::*;
 use super::{limits, Experiment, URL_VERSION};
 
@@ -73,6 +73,7 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("discretize", b(e.discretize)),
         ("logx", b(e.logx)),
         ("hide", e.hide.join(",")),
+        ("wedit", fmt_wedits(&e.wedit)),
     ]
 }
 
@@ -89,7 +90,7 @@ pub fn encode(e: &Experiment) -> String {
         }
     }
     // Keep list values readable (decoding accepts both forms).
-    out.finish().replace("%2C", ",")
+    out.finish().replace("%2C", ",").replace("%3A", ":")
 }
 
 /// Something [`decode`] ignored, defaulted or clamped. `key` and `value` are safe to display
@@ -192,6 +193,7 @@ pub fn decode(input: &str) -> Decoded {
             "discretize" => e.discretize = n.flag(k, raw, d.discretize),
             "logx" => e.logx = n.flag(k, raw, d.logx),
             "hide" => e.hide = n.hidden(raw),
+            "wedit" => e.wedit = n.wedits(raw),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }

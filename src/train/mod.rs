@@ -8,6 +8,7 @@ pub mod live;
 pub mod lr;
 pub mod memo;
 pub mod schedule;
+pub mod wedit;
 
 use crate::core::data::{self, Data};
 use crate::core::init::{self, InitSpec};
@@ -64,6 +65,10 @@ pub struct Session {
     wd: f32,
     opt: OptSpec,
     sched: lr::LrSpec,
+    /// Hand edits (`exp.wedit`) applied so far (`wedit.rs`).
+    applied: usize,
+    /// Natively: how `apply_due_blocking` builds the backend after a hand edit (CPU if `None`).
+    pub rebuild: Option<wedit::Rebuild>,
 }
 
 impl Session {
@@ -87,7 +92,10 @@ impl Session {
         let schedule = BatchStream::at_step(exp.seed, data.train.len(), batch, models, start);
         let (lr, l2, wd) = (exp.lr, exp.l2, exp.wd);
         let (opt, sched) = (OptSpec::from_experiment(&exp), lr::LrSpec::from_experiment(&exp));
+        let applied = exp.wedit.iter().filter(|w| w.step < start).count();
         Session {
+            applied,
+            rebuild: None,
             exp,
             data,
             backend,
@@ -159,9 +167,16 @@ impl Session {
         text
     }
 
-    /// Queue `k` steps.
+    /// Queue `k` steps, never past the next hand edit (`wedit.rs`).
     pub fn train(&mut self, k: usize) {
         let t0 = self.backend.steps();
+        let k = match self.next_edit_step() {
+            Some(at) if at >= t0 => k.min((at - t0) as usize),
+            _ => k,
+        };
+        if k == 0 {
+            return;
+        }
         let hyper: Vec<StepHyper> = (t0 + 1..=t0 + k as u64)
             .map(|t| self.opt.hyper(lr::lr_at(t - 1, self.lr, &self.sched), self.l2, self.wd, t))
             .collect();
@@ -217,6 +232,7 @@ impl Session {
         }
         let every = every.max(1);
         while self.backend.steps() < steps {
+            self.apply_due_blocking()?;
             let k = (steps - self.backend.steps()).min(every - self.backend.steps() % every);
             self.train(k as usize);
             self.snapshot_blocking(false)?;

@@ -3,13 +3,14 @@
 //! weight a line with thickness by |w| and colour by sign, drawn from the weights read back from
 //! the backend about 4 times a second (`Runner::thumbs`). Hovering a line reads its value;
 //! clicking it opens a small editor that sets the weight by hand: training continues from the
-//! edited weights at the current step (`Runner::request_edit`, `resume.rs`), with a curve marker.
+//! edited weights at the current step (`Runner::request_edit`, `resume.rs`), with a curve marker,
+//! and the edit goes into the link (`wedit`), so Reset, the copied link and the CLI replay it.
 //! Geometry and hit-testing: `plot::netdiagram`; maps and edits: `netview`.
 
-use super::netview::{self, WeightEdit, RES};
+use super::netview::{self, RES};
 use super::runner::Runner;
 use crate::core::mlp::Layout;
-use crate::experiment::Experiment;
+use crate::experiment::{Experiment, WeightEdit};
 use crate::plot::boundary::{draw_boundary_with, BoundaryOpts};
 use crate::plot::netdiagram::{draw_diagram, height_for, Diagram, Hit, MAX_UNITS};
 use crate::plot::GridValues;
@@ -109,7 +110,7 @@ pub fn update(e: &Experiment, layout: &Layout, params: &[f32]) {
     redraw();
 }
 
-/// The selected weight's editor: (slot, from, to, value now, title).
+/// The selected weight's editor: the edit (indices from 1, the value now) and its title.
 type Editing = Option<(WeightEdit, String)>;
 
 /// Name of unit `unit` of column `col` (0 = inputs) of a diagram with `cols` columns.
@@ -143,7 +144,8 @@ fn pointer(x: f32, y: f32, click: bool) -> (String, Editing) {
                     return (text, None);
                 }
                 v.selected = Some(i);
-                (text, Some((WeightEdit { slot: e.slot, from: e.from, to: e.to, value: w }, title)))
+                let (layer, from, to) = (e.slot as u32 + 1, e.from as u32 + 1, e.to as u32 + 1);
+                (text, Some((WeightEdit { step: 0, layer, from, to, value: w }, title)))
             }
             None => (String::new(), None),
         }
@@ -232,10 +234,15 @@ pub fn NetDiagram(exp: RwSignal<Experiment>, runner: StoredValue<Rc<RefCell<Runn
                     <div class="problem">{move || problem.get()}</div>
                     <div class="hint">
                         {move || if seeds() > 1 { format!("Sets model 0's weight (the one drawn); the other {} seeds keep theirs. ", seeds() - 1) } else { String::new() }}
-                        "Training continues from the edited weight at the current step. Hand edits are not saved in the link: Reset or the copied link start again from the seed."
+                        "Training continues from the edited weight at the current step. The edit goes into the link (wedit): Reset and the copied link replay it at this step."
                     </div>
                 </div>
             })}
+            {move || { let n = exp.with(|e| e.wedit.len()); (n > 0).then(|| view! {
+                <div class="row hint" id="wedit-note">{format!("{n} weight{} set by hand in this link. ", if n == 1 { "" } else { "s" })}
+                    <button id="wedit-clear" title="Remove the hand edits from the link and restart from the seed"
+                        on:click=move |_| exp.update(|e| e.wedit.clear())>"Remove hand edits"</button></div>
+            }) }}
         </div>
     }
 }
@@ -251,7 +258,12 @@ pub fn after_frame(
 ) -> bool {
     let result = rc.borrow_mut().edit_result.take();
     match result {
-        Some(Ok(text)) => note.set(text),
+        Some(Ok((text, list))) => {
+            note.set(text);
+            if let Some(list) = list {
+                exp.update(|e| e.wedit = list);
+            }
+        }
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     }

@@ -3,7 +3,7 @@
 //! parameters read back from the backend with the reference forward pass (`core::mlp::Layout`),
 //! the plane lifted through the same `core::data::Lift` as the data and the boundary grid (so
 //! thumbnails work with x², sin x, random Fourier features, XOR clusters' extra coordinates);
-//! editing one weight by hand (TensorFlow Playground's weight editor); and the class
+//! checking a hand-typed weight (the edit itself: `train::wedit`); and the class
 //! probabilities of a softmax head over the boundary grid (`plot::probs`).
 
 use crate::core::data::DataSpec;
@@ -92,33 +92,6 @@ pub fn maps(layout: &Layout, params: &[f32], inputs: &[f32]) -> Vec<Vec<Vec<f32>
     out
 }
 
-/// A weight set by hand: dense slot `slot`, input unit `from` → output unit `to`, of model 0.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct WeightEdit {
-    pub slot: usize,
-    pub from: usize,
-    pub to: usize,
-    pub value: f32,
-}
-
-/// Index of `slot`'s weight `from → to` in one model's parameters, if it exists.
-pub fn weight_index(layout: &Layout, slot: usize, from: usize, to: usize) -> Option<usize> {
-    let l = layout.layers.get(slot)?;
-    (from < l.i && to < l.o).then(|| l.w_off + from * l.o + to)
-}
-
-/// Set the edited weight in model 0 of `params` ([M, P]); returns the old value. `Err` (and
-/// nothing changed) when the weight does not exist or the value is not finite.
-pub fn apply_edit(layout: &Layout, params: &mut [f32], edit: &WeightEdit) -> Result<f32, String> {
-    if !edit.value.is_finite() {
-        return Err(format!("{} is not a finite number", edit.value));
-    }
-    let k = weight_index(layout, edit.slot, edit.from, edit.to)
-        .filter(|&k| k < params.len())
-        .ok_or_else(|| format!("no weight {} → {} in layer {}", edit.from + 1, edit.to + 1, edit.slot + 1))?;
-    Ok(std::mem::replace(&mut params[k], edit.value))
-}
-
 /// Parse a typed weight: a finite number of magnitude at most 1000 (else what is wrong).
 pub fn parse_weight(text: &str) -> Result<f32, String> {
     match text.trim().parse::<f32>() {
@@ -126,11 +99,6 @@ pub fn parse_weight(text: &str) -> Result<f32, String> {
         Ok(_) => Err("a weight must be a number between −1000 and 1000".into()),
         Err(_) => Err(format!("“{}” is not a number", text.trim())),
     }
-}
-
-/// Curve marker text of an edit.
-pub fn marker(edit: &WeightEdit, old: f32) -> String {
-    format!("weight L{} {}→{}: {old:.3} → {}", edit.slot + 1, edit.from + 1, edit.to + 1, edit.value)
 }
 
 /// Cell colours of model 0's class probabilities over the boundary grid (`grid` = the lifted

@@ -57,12 +57,16 @@ pub struct Runner {
     pub thumbs: bool,
     /// The latest parameters read back and their step.
     pub latest: Option<(ParamState, u64)>,
-    /// A weight set by hand, waiting for the weights at the current step (training pauses).
-    pub edit: Option<super::netview::WeightEdit>,
+    /// Weights to set by hand (the user's, or the link's `wedit` due now), waiting for the
+    /// weights at the current step (training pauses meanwhile).
+    pub edits: Vec<crate::experiment::WeightEdit>,
+    /// `edits` is the user's (added to the link once applied), not the link's replayed.
+    pub user_edit: bool,
     /// The weights at the current step for `edit`, once read.
     pub(super) edit_ready: Option<(ParamState, u64)>,
-    /// What became of the last hand edit: the curve marker, or why it failed.
-    pub edit_result: Option<Result<String, String>>,
+    /// What became of the last hand edit: what the page says and, for the user's edit, the
+    /// link's new `wedit` list; or why it failed.
+    pub edit_result: Option<super::resume::EditResult>,
 }
 
 pub fn now_ms() -> f64 {
@@ -91,7 +95,8 @@ impl Default for Runner {
             layout: None,
             thumbs: false,
             latest: None,
-            edit: None,
+            edits: Vec::new(),
+            user_edit: false,
             edit_ready: None,
             edit_result: None,
         }
@@ -181,7 +186,7 @@ impl Runner {
         }
         let t = now_ms();
         // No training while a hand edit waits for the weights of the current step.
-        let running = self.running && self.edit.is_none();
+        let running = self.running && self.edits.is_empty();
         let s = self.session.as_mut()?;
         if running {
             if self.info.as_ref().is_some_and(|i| i.kind == "cpu") {
@@ -208,7 +213,12 @@ impl Runner {
         // GPU: keep a copy of the weights about every second, to resume on the CPU if the
         // device is lost. Any backend: read them when an export asks.
         let gpu = self.info.as_ref().is_some_and(|i| i.kind != "cpu");
-        let editing = self.edit.is_some();
+        if self.edits.is_empty() {
+            // The link's hand edits due at this step (`Session::train` stops there).
+            self.edits = s.due_edits();
+            self.user_edit = false;
+        }
+        let editing = !self.edits.is_empty();
         if gpu || self.thumbs || editing || self.want_params || self.sync_pending.is_some() {
             if let Some(step) = self.sync_pending {
                 if let Some(Ok(state)) = s.backend.poll_params() {
