@@ -77,6 +77,15 @@ pub const KEYS: &[KeyDoc] = &[
     doc("discretize", "0, 1", "0", "Two-colour decision boundary."),
     doc("logx", "0, 1", "0", "Log step axis on the curves."),
     doc("hide", "comma list of keys", "", "Classroom links: controls the page hides."),
+    doc(
+        "sweep",
+        "none, width, depth, n, train, flip, wd, lr, alpha, seed",
+        "none",
+        "Sweep axis: one model per value (× `seeds`), trained together where possible. `width` sets every hidden layer, `depth` the number of hidden layers, `seed` the initialization seed only.",
+    ),
+    doc("sweep_values", "up to 128 values valid for the axis", "", "Values of the sweep axis, comma-separated (bad ones dropped)."),
+    doc("sweep2", "as `sweep`, another axis", "none", "Second axis of a phase diagram (values × values2, value-major)."),
+    doc("sweep2_values", "up to 128 values; at most 256 models in all", "", "Values of the second axis."),
 ];
 
 /// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).

@@ -9,6 +9,7 @@ pub mod hostile;
 mod keys;
 mod lists;
 pub mod presets;
+pub mod sweepkeys;
 pub mod types;
 pub mod url;
 
@@ -58,6 +59,7 @@ pub mod limits {
     pub const SEEDS: (u32, u32) = (1, 64);
 }
 
+pub use sweepkeys::SweepAxis;
 pub use types::*;
 
 /// One experiment. Field names are the URL keys, in URL order (`keys.rs` documents each).
@@ -143,6 +145,12 @@ pub struct Experiment {
     pub logx: bool,
     /// Classroom links: URL keys whose controls the page hides.
     pub hide: Vec<String>,
+    /// Sweep axis (issue 5; `sweepkeys`): the models of the run take these values on it.
+    pub sweep: SweepAxis,
+    pub sweep_values: Vec<f64>,
+    /// Second sweep axis: a phase diagram over values × values2 (value-major).
+    pub sweep2: SweepAxis,
+    pub sweep2_values: Vec<f64>,
 }
 
 impl Default for Experiment {
@@ -196,6 +204,10 @@ impl Default for Experiment {
             discretize: false,
             logx: false,
             hide: Vec::new(),
+            sweep: SweepAxis::None,
+            sweep_values: Vec::new(),
+            sweep2: SweepAxis::None,
+            sweep2_values: Vec::new(),
         }
     }
 }

@@ -17,6 +17,7 @@ use std::fmt;
 use super::fields::{join, name, wide, Notes};
 pub use super::keys::{keys_markdown, KeyDoc, KEYS};
 use super::lists::{fmt_names, fmt_points};
+use super::sweepkeys::{fmt_values, SWEEP};
 use super::types::*;
 use super::{limits, Experiment, URL_VERSION};
 
@@ -73,6 +74,10 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("discretize", b(e.discretize)),
         ("logx", b(e.logx)),
         ("hide", e.hide.join(",")),
+        ("sweep", e.sweep.name().to_string()),
+        ("sweep_values", fmt_values(&e.sweep_values)),
+        ("sweep2", e.sweep2.name().to_string()),
+        ("sweep2_values", fmt_values(&e.sweep2_values)),
     ]
 }
 
@@ -191,6 +196,10 @@ pub fn decode(input: &str) -> Decoded {
             "discretize" => e.discretize = n.flag(k, raw, d.discretize),
             "logx" => e.logx = n.flag(k, raw, d.logx),
             "hide" => e.hide = n.hidden(raw),
+            "sweep" => e.sweep = n.pick(k, raw, SWEEP, d.sweep),
+            "sweep_values" => e.sweep_values = n.sweep_values(k, raw, e.sweep),
+            "sweep2" => e.sweep2 = n.pick(k, raw, SWEEP, d.sweep2),
+            "sweep2_values" => e.sweep2_values = n.sweep_values(k, raw, e.sweep2),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }
@@ -223,6 +232,7 @@ fn reconcile(e: &mut Experiment, n: &mut Notes) {
     } else if e.loss == Loss::Mse && e.classes_out() > 2 {
         n.push("loss", "mse", "more than two classes use softmax cross-entropy");
     }
+    super::sweepkeys::reconcile(e, n);
     if e.data == Dataset::Custom && e.pts.len() < 4 {
         n.push(
             "pts",

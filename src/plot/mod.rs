@@ -6,6 +6,7 @@ pub mod boundary;
 pub mod curves;
 pub mod fit;
 pub mod scale;
+pub mod sweep;
 
 /// A labelled data point on the [-6, 6]² plane.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
