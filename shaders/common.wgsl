@@ -18,6 +18,7 @@ const F_Z: u32 = 1u;     // fwd: store z; bwd_data: σ' of the previous layer fr
 const F_SKIP: u32 = 2u;  // fwd: add the residual source; bwd_data: add the consumer's gradient
 const F_STORE_G: u32 = 4u; // bwd_data: store the activation gradient g
 const F_DROP: u32 = 8u;  // dropout (training)
+const F_LR_M: u32 = 16u; // optimizers: learning-rate multipliers [M, P] instead of [P]
 
 struct Slot {
     lr: f32, l2: f32, beta1: f32, beta2: f32,

@@ -5,7 +5,8 @@
 // The gradient each sees (`core::optim::effective_grad`): c_m·g + l2·mask·w + l1·mask·sign(w)
 // + σ_t·z, c_m = min(1, clip/‖g_m‖) from the per-model norms of `norm.wgsl`, z the counter-based
 // Box–Muller normal of `core::optim::noise` (Neelakantan et al. 2015); zero coefficients skip
-// their term. `mask` holds the decay mask [P] then the learning-rate multipliers [P].
+// their term. `mask` holds the decay mask [P] then the learning-rate multipliers: [P], or [M, P]
+// when d.flags has F_LR_M (per-model multipliers: sweeps over the learning rate, width padding).
 
 @group(0) @binding(2) var<storage, read> grads: array<f32>;
 @group(0) @binding(3) var<storage, read> mask: array<f32>;
@@ -17,6 +18,14 @@
 // Divergence record per model (DESIGN: no per-step readback): the first step whose update left a
 // weight NaN or infinite; read back with the metrics.
 @group(0) @binding(8) var<storage, read_write> bad: array<atomic<u32>>;
+
+// The learning-rate multiplier of flat element k.
+fn lr_mult(k: u32) -> f32 {
+    if ((d.flags & F_LR_M) != 0u) {
+        return mask[d.p_stride + k];
+    }
+    return mask[d.p_stride + k % d.p_stride];
+}
 
 const NOISE_TAG: u32 = 0x6E6F6973u;
 const TAU: f32 = 6.2831855;
@@ -60,7 +69,7 @@ fn sgd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) n
     for (var k = gid.x; k < d.m; k += nwg.x * WG) {
         let w = params[k];
         let mk = mask[k % d.p_stride];
-        let lr = slot.lr * mask[d.p_stride + k % d.p_stride];
+        let lr = slot.lr * lr_mult(k);
         let g = eff_grad(k, w, mk);
         let nw = w - lr * g - lr * slot.wd * mk * w;
         params[k] = nw;
@@ -73,7 +82,7 @@ fn momentum(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     for (var k = gid.x; k < d.m; k += nwg.x * WG) {
         let w = params[k];
         let mk = mask[k % d.p_stride];
-        let lr = slot.lr * mask[d.p_stride + k % d.p_stride];
+        let lr = slot.lr * lr_mult(k);
         let g = eff_grad(k, w, mk);
         let buf = slot.momentum * m1[k] + g;
         m1[k] = buf;
@@ -92,7 +101,7 @@ fn adam(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     for (var k = gid.x; k < d.m; k += nwg.x * WG) {
         let w = params[k];
         let mk = mask[k % d.p_stride];
-        let lr = slot.lr * mask[d.p_stride + k % d.p_stride];
+        let lr = slot.lr * lr_mult(k);
         let g = eff_grad(k, w, mk);
         let a = slot.beta1 * m1[k] + (1.0 - slot.beta1) * g;
         let v = slot.beta2 * m2[k] + (1.0 - slot.beta2) * g * g;

@@ -79,6 +79,10 @@ enum Cmd {
         /// runs each) and print where a step's time goes.
         #[arg(long)]
         profile: bool,
+        /// Instead of the workloads, time sweeps (`bench::sweeps`): 64 seeds and 64 widths
+        /// trained together vs one after another, with the speed-ups.
+        #[arg(long)]
+        sweep: bool,
     },
 }
 
@@ -93,8 +97,13 @@ pub fn main() -> i32 {
         }
     };
     match cli.cmd {
-        Cmd::Bench { workloads, backend, repeats, json, profile } => {
-            match bench(workloads, &backend, repeats, json, profile) {
+        Cmd::Bench { workloads, backend, repeats, json, profile, sweep } => {
+            let out = if sweep {
+                crate::sweep::cli::bench_sweep(&backend, repeats, json)
+            } else {
+                bench(workloads, &backend, repeats, json, profile)
+            };
+            match out {
                 Ok(out) => {
                     println!("{out}");
                     0
@@ -208,6 +217,9 @@ fn run(
         Some(b) => b == BackendArg::Gpu,
         None => e.backend == BackendChoice::Webgpu,
     };
+    if crate::sweep::is_sweep(&e) {
+        return crate::sweep::cli::run_sweep(&e, gpu, json, timings, &dec.notices);
+    }
     let every = every.unwrap_or((e.steps / 200).max(1));
     if every == 0 {
         return Err((2, "--every must be at least 1".into()));

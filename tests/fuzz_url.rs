@@ -196,6 +196,14 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
         "wd" => float(e.wd),
         "steps" => int(e.steps.into()),
         "backend" => name_of(&e.backend).eq_ignore_ascii_case(t),
+        "sweep" => name_of(&e.sweep).eq_ignore_ascii_case(t),
+        "sweep2" => name_of(&e.sweep2).eq_ignore_ascii_case(t),
+        "sweep_values" | "sweep2_values" => {
+            let got = if key == "sweep_values" { &e.sweep_values } else { &e.sweep2_values };
+            let parts: Vec<Option<f64>> = t.split(',').map(|p| p.trim().parse::<f64>().ok()).collect();
+            (t.is_empty() && got.is_empty())
+                || parts.len() == got.len() && parts.iter().zip(got).all(|(p, v)| *p == Some(*v))
+        }
         "show_test" | "resid" | "nesterov" | "discretize" | "logx" => {
             let field = match key {
                 "show_test" => e.show_test,
@@ -406,6 +414,9 @@ fn each_bad_field_alone_is_named_and_defaulted_or_clamped() {
         ("opt", &["rmsprop"]),
         ("backend", &["cuda", "gpu"]),
         ("show_test", &["2", "yes", ""]),
+        ("sweep", &["height", "width"]),
+        ("sweep_values", &["1,2"]),
+        ("sweep2", &["lr"]),
     ];
     for (key, values) in bad {
         for v in *values {

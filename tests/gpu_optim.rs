@@ -18,7 +18,7 @@ use grokpad::core::rng::Rng;
 use grokpad::engine::cpu::CpuBackend;
 use grokpad::engine::Backend;
 use grokpad::experiment::url::decode;
-use grokpad::gpu::kernels::{Dims, Slot, K, MAX_GROUPS, WG};
+use grokpad::gpu::kernels::{Dims, Slot, F_LR_M, K, MAX_GROUPS, WG};
 use grokpad::gpu::{GpuBackend, PlanKind};
 use grokpad::train::lr::{Kind, LrSpec};
 use grokpad::train::{self, Session};
@@ -39,13 +39,22 @@ fn check(name: &str, got: &[f32], want: &[f32], rtol: f32, atol: f32) {
 /// One update of M = 3 models of P parameters with `method` and the step `h` (at step `t`),
 /// random masks and multipliers; model 1's gradient is scaled up so that clipping bites there.
 fn update_case(method: Method, p: usize, h: StepHyper, seed: u64) {
+    update_case_lr(method, p, h, seed, false);
+}
+
+/// `update_case` with learning-rate multipliers [M, P] (`F_LR_M`, sweeps) when `per_model`,
+/// some of them 0 (the padding of a width sweep: those weights must not move).
+fn update_case_lr(method: Method, p: usize, h: StepHyper, seed: u64, per_model: bool) {
     let m = 3;
     let mut rng = Rng::new(seed, 0);
     let params = rand_vec(&mut rng, m * p, -1.0, 1.0);
     let mut grads = rand_vec(&mut rng, m * p, -1.0, 1.0);
     grads[p..2 * p].iter_mut().for_each(|g| *g *= 50.0);
     let decay: Vec<f32> = (0..p).map(|_| (rng.below(3) > 0) as u8 as f32).collect();
-    let lr_mask = rand_vec(&mut rng, p, 0.25, 4.0);
+    let mut lr_mask = rand_vec(&mut rng, if per_model { m * p } else { p }, 0.25, 4.0);
+    if per_model {
+        lr_mask.iter_mut().step_by(3).for_each(|v| *v = 0.0);
+    }
     let m1 = rand_vec(&mut rng, m * p, -0.1, 0.1);
     let m2 = rand_vec(&mut rng, m * p, 0.0, 0.01);
     let gn = grad_norms(&grads, p);
@@ -57,7 +66,8 @@ fn update_case(method: Method, p: usize, h: StepHyper, seed: u64) {
         Method::Adam => K::Adam,
     };
     let masks: Vec<f32> = decay.iter().chain(&lr_mask).copied().collect();
-    let d = Dims { m: (m * p) as u32, p_stride: p as u32, ..Default::default() };
+    let flags = if per_model { F_LR_M } else { 0 };
+    let d = Dims { m: (m * p) as u32, p_stride: p as u32, flags, ..Default::default() };
     let slot = Slot::from_hyper(&h, 0, h.t);
     let ro = [Some(&grads[..]), Some(&masks[..]), Some(&gn[..])];
     let [gw, ga, gv] = launch(k, d, slot, ro, [Some(&params), Some(&m1), Some(&m2)]);
@@ -74,6 +84,20 @@ fn update_case(method: Method, p: usize, h: StepHyper, seed: u64) {
         check(&format!("{name} m2"), &gv, &v, 1e-4, 1e-7 * s * s);
     }
     assert!(w.iter().zip(&params).any(|(a, b)| a != b), "{name}: nothing moved");
+    if per_model {
+        for k in (0..m * p).step_by(3) {
+            assert_eq!((gw[k], w[k]), (params[k], params[k]), "{name}: multiplier 0 at {k} moved");
+        }
+    }
+}
+
+#[test]
+fn per_model_learning_rate_multipliers_match_cpu() {
+    let all = |h: StepHyper| h.with_l1(0.02).with_clip(2.0).with_noise(0.3, 99).with_betas(0.8, 0.99);
+    for (i, method) in [Method::Sgd, Method::Momentum, Method::Adam].into_iter().enumerate() {
+        update_case_lr(method, 37, hyper(3), 80 + i as u64, true);
+        update_case_lr(method, 41, all(hyper(6)).with_momentum(0.9, true), 90 + i as u64, true);
+    }
 }
 
 fn hyper(t: u64) -> StepHyper {

@@ -1,7 +1,7 @@
 //! The share-URL codec (`experiment::url`): round trips, hostile input, key documentation.
 #![cfg(not(target_arch = "wasm32"))]
 
-use grokpad::experiment::{limits, types::*, url::*, Experiment};
+use grokpad::experiment::{limits, types::*, url::*, Experiment, SweepAxis};
 use proptest::prelude::*;
 
 /// Decodes `input`, expecting exactly one notice, about `key`.
@@ -71,6 +71,10 @@ fn all_changed() -> Experiment {
         logx: true,
         hide: vec!["lr".into(), "wd".into()],
         wedit: vec![WeightEdit { step: 100, layer: 1, from: 2, to: 3, value: -0.5 }],
+        sweep: SweepAxis::Width,
+        sweep_values: vec![1.0, 2.0, 4.0],
+        sweep2: SweepAxis::Lr,
+        sweep2_values: vec![0.01, 0.1],
     }
 }
 
@@ -113,7 +117,8 @@ fn encodes_only_non_defaults_in_field_order() {
          &w0=30&resid=1&hourglass=4&loss=ce&opt=momentum&lr=0.001&momentum=0.8&nesterov=1&beta1=0.5\
          &beta2=0.98&sched=cosine&warmup=50&decay_every=300&decay=0.1&bs=32&clip=1.5&l1=0.001&l2=0.01\
          &wd=0.5&dropout=0.2&smooth=0.1&gnoise=0.01&init=mup&alpha=3&base=16&seeds=8&steps=5000\
-         &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd&wedit=100:1:2:3:-0.5"
+         &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd&wedit=100:1:2:3:-0.5\
+         &sweep=width&sweep_values=1,2,4&sweep2=lr&sweep2_values=0.01,0.1"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -312,13 +317,57 @@ fn keys_cover_exactly_what_encode_emits() {
     // Starting from an experiment where every field differs, writing a key's documented
     // default resets just that field, so encode drops just that key.
     let base = encode(&all_changed());
-    for k in &KEYS[1..] {
+    // The sweep keys are coupled (values need their axis: `sweep_keys_are_coupled_and_capped`).
+    for k in KEYS[1..].iter().filter(|k| !k.key.starts_with("sweep")) {
         let prefix = format!("{}=", k.key);
         let without: Vec<&str> = base.split('&').filter(|p| !p.starts_with(&prefix)).collect();
         let without = without.join("&");
         assert_eq!(without.len() + 1, base.len() - base.split('&').find(|p| p.starts_with(&prefix)).unwrap().len());
         assert_eq!(encode(&clean(&format!("{without}&{}={}", k.key, k.default))), without);
     }
+}
+
+#[test]
+fn sweep_keys_are_coupled_and_capped() {
+    let (e, n) = one("v=1&sweep=width&sweep_values=1,x,0,2.5,4,2048,8", "sweep_values");
+    assert_eq!((e.sweep, e.sweep_values.clone()), (SweepAxis::Width, vec![1.0, 4.0, 8.0]));
+    assert!(n.message.contains("4 entries"), "{n}");
+    let (e, n) = one("v=1&sweep=train&sweep_values=0.05,0.2,0.5,1", "sweep_values");
+    assert_eq!(e.sweep_values, vec![0.2, 0.5]);
+    assert!(n.message.contains("2 entries"), "{n}");
+    let (e, _) = one("v=1&sweep=lr", "sweep");
+    assert_eq!(e, Experiment::default());
+    let d = decode("v=1&sweep=width&sweep_values=x");
+    let keys: Vec<&str> = d.notices.iter().map(|n| n.key.as_str()).collect();
+    assert_eq!((d.experiment, keys), (Experiment::default(), vec!["sweep_values", "sweep"]));
+    let (e, _) = one("v=1&sweep_values=1,2", "sweep_values");
+    assert_eq!(e, Experiment::default());
+    let (e, _) = one("v=1&sweep2=wd&sweep2_values=0.1", "sweep2");
+    assert_eq!(e, Experiment::default());
+    let (e, _) = one("v=1&sweep=wd&sweep_values=0.1&sweep2=wd&sweep2_values=0.2", "sweep2");
+    assert_eq!((e.sweep, e.sweep2, e.sweep2_values.len()), (SweepAxis::Wd, SweepAxis::None, 0));
+    let d = decode("v=1&sweep=height&sweep_values=1");
+    let keys: Vec<&str> = d.notices.iter().map(|n| n.key.as_str()).collect();
+    assert_eq!((d.experiment, keys), (Experiment::default(), vec!["sweep", "sweep_values"]));
+    // Seeds exactly as integers up to 2^53.
+    let e = clean("v=1&sweep=seed&sweep_values=0,9007199254740991");
+    assert_eq!(e.sweep_values, vec![0.0, 9_007_199_254_740_991.0]);
+    // 128 values at most; 256 models at most (values × values2 × seeds), second axis cut first.
+    let many: Vec<String> = (1..=200).map(|w| w.to_string()).collect();
+    let (e, n) = one(&format!("v=1&sweep=width&sweep_values={}", many.join(",")), "sweep_values");
+    assert_eq!(e.sweep_values.len(), 128);
+    assert!(n.message.contains("more than 128"), "{n}");
+    let d = decode("v=1&seeds=4&sweep=width&sweep_values=1,2,4,8,16,32,64,128&sweep2=wd&sweep2_values=0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9");
+    let e = d.experiment;
+    assert_eq!((e.sweep_values.len(), e.sweep2_values.len()), (8, 8));
+    assert_eq!(d.notices.len(), 1, "{:?}", d.notices);
+    assert_eq!(d.notices[0].key, "sweep2_values");
+    let d = decode(&format!("v=1&seeds=4&sweep=alpha&sweep_values={}", many[..100].join(",")));
+    assert_eq!(d.experiment.sweep_values.len(), 64, "{:?}", d.notices);
+    // A valid sweep round-trips.
+    let e = clean("v=1&sweep=lr&sweep_values=0.001,0.01,0.1,1&sweep2=alpha&sweep2_values=0.5,2");
+    assert_eq!(encode(&e), "v=1&sweep=lr&sweep_values=0.001,0.01,0.1,1&sweep2=alpha&sweep2_values=0.5,2");
+    assert_eq!(clean(&encode(&e)), e);
 }
 
 #[test]
@@ -475,6 +524,12 @@ fn experiment() -> impl Strategy<Value = Experiment> {
             }
             if e.data == Dataset::Custom && e.pts.len() < 4 {
                 e.data = Dataset::Moons;
+            }
+            // A width sweep over the generated widths (within the model cap).
+            if logx && !e.layers.is_empty() {
+                e.sweep = SweepAxis::Width;
+                let cap = 256 / e.seeds.max(1) as usize;
+                e.sweep_values = e.layers.iter().map(|&w| w as f64).take(cap.max(1)).collect();
             }
             e
         },

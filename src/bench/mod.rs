@@ -16,6 +16,8 @@ use serde::Serialize;
 pub mod native;
 #[cfg(target_arch = "wasm32")]
 pub mod parity;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sweeps;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 pub mod widths;

@@ -31,8 +31,9 @@ pub struct Setup {
     /// The boundary grid lifted through the input features: [GRID_RES², layout.inputs()], row 0
     /// at y = +6 (`grid_points` when the inputs are the raw x, y). Any other length: no grid.
     pub grid: Vec<f32>,
-    /// Per-parameter learning-rate multipliers [P] (`core::init::InitPlan::lr_mask`, e.g. μP);
-    /// empty = all 1.
+    /// Per-parameter learning-rate multipliers: [P] shared by every model
+    /// (`core::init::InitPlan::lr_mask`, e.g. μP), or [M, P] per model (sweeps: a learning-rate
+    /// axis, or 0 on the padding of a width sweep); empty = all 1.
     pub lr_mask: Vec<f32>,
 }
 
@@ -60,13 +61,21 @@ impl Setup {
         self.grid.len() == GRID_RES * GRID_RES * self.layout.inputs()
     }
 
-    /// The learning-rate multipliers [P], all 1 when `lr_mask` is empty (or malformed).
+    /// The learning-rate multipliers, [P] or [M, P] as given; [P] of 1 when `lr_mask` is empty
+    /// (or has any other length).
     pub fn lr_mask(&self) -> Vec<f32> {
-        if self.lr_mask.len() == self.layout.p {
+        let (p, m) = (self.layout.p, self.layout.models);
+        if self.lr_mask.len() == p || (m > 1 && self.lr_mask.len() == m * p) {
             self.lr_mask.clone()
         } else {
-            vec![1.0; self.layout.p]
+            vec![1.0; p]
         }
+    }
+
+    /// Whether the learning-rate multipliers are per model ([M, P], M > 1).
+    pub fn lr_per_model(&self) -> bool {
+        let (p, m) = (self.layout.p, self.layout.models);
+        m > 1 && p > 0 && self.lr_mask.len() == m * p
     }
 }
 

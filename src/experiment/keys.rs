@@ -83,6 +83,15 @@ pub const KEYS: &[KeyDoc] = &[
         "",
         "Weights set by hand (model 0): after `step` steps, dense layer `layer`'s weight from unit `from` to unit `to` (from 1) becomes `value` (±1000).",
     ),
+    doc(
+        "sweep",
+        "none, width, depth, n, train, flip, wd, lr, alpha, seed",
+        "none",
+        "Sweep axis: one model per value (× `seeds`), trained together where possible. `width` sets every hidden layer, `depth` the number of hidden layers, `seed` the initialization seed only.",
+    ),
+    doc("sweep_values", "up to 128 values valid for the axis", "", "Values of the sweep axis, comma-separated (bad ones dropped)."),
+    doc("sweep2", "as `sweep`, another axis", "none", "Second axis of a phase diagram (values × values2, value-major)."),
+    doc("sweep2_values", "up to 128 values; at most 256 models in all", "", "Values of the second axis."),
 ];
 
 /// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).

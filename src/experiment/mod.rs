@@ -9,6 +9,7 @@ pub mod hostile;
 mod keys;
 mod lists;
 pub mod presets;
+pub mod sweepkeys;
 pub mod types;
 pub mod url;
 
@@ -61,6 +62,7 @@ pub mod limits {
     pub const WEDIT_VALUE: f32 = 1000.0;
 }
 
+pub use sweepkeys::SweepAxis;
 pub use types::*;
 
 /// One experiment. Field names are the URL keys, in URL order (`keys.rs` documents each).
@@ -148,6 +150,12 @@ pub struct Experiment {
     pub hide: Vec<String>,
     /// Weights set by hand, in step order (applied by the session at their steps).
     pub wedit: Vec<WeightEdit>,
+    /// Sweep axis (issue 5; `sweepkeys`): the models of the run take these values on it.
+    pub sweep: SweepAxis,
+    pub sweep_values: Vec<f64>,
+    /// Second sweep axis: a phase diagram over values × values2 (value-major).
+    pub sweep2: SweepAxis,
+    pub sweep2_values: Vec<f64>,
 }
 
 impl Default for Experiment {
@@ -202,6 +210,10 @@ impl Default for Experiment {
             logx: false,
             hide: Vec::new(),
             wedit: Vec::new(),
+            sweep: SweepAxis::None,
+            sweep_values: Vec::new(),
+            sweep2: SweepAxis::None,
+            sweep2_values: Vec::new(),
         }
     }
 }

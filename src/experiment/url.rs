@@ -17,6 +17,7 @@ use std::fmt;
 use super::fields::{join, name, wide, Notes};
 pub use super::keys::{keys_markdown, KeyDoc, KEYS};
 use super::lists::{fmt_names, fmt_points, fmt_wedits};
+use super::sweepkeys::{fmt_values, SWEEP};
 use super::types::*;
 use super::{limits, Experiment, URL_VERSION};
 
@@ -74,6 +75,10 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("logx", b(e.logx)),
         ("hide", e.hide.join(",")),
         ("wedit", fmt_wedits(&e.wedit)),
+        ("sweep", e.sweep.name().to_string()),
+        ("sweep_values", fmt_values(&e.sweep_values)),
+        ("sweep2", e.sweep2.name().to_string()),
+        ("sweep2_values", fmt_values(&e.sweep2_values)),
     ]
 }
 
@@ -194,6 +199,10 @@ pub fn decode(input: &str) -> Decoded {
             "logx" => e.logx = n.flag(k, raw, d.logx),
             "hide" => e.hide = n.hidden(raw),
             "wedit" => e.wedit = n.wedits(raw),
+            "sweep" => e.sweep = n.pick(k, raw, SWEEP, d.sweep),
+            "sweep_values" => e.sweep_values = n.sweep_values(k, raw, e.sweep),
+            "sweep2" => e.sweep2 = n.pick(k, raw, SWEEP, d.sweep2),
+            "sweep2_values" => e.sweep2_values = n.sweep_values(k, raw, e.sweep2),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }
@@ -226,6 +235,7 @@ fn reconcile(e: &mut Experiment, n: &mut Notes) {
     } else if e.loss == Loss::Mse && e.classes_out() > 2 {
         n.push("loss", "mse", "more than two classes use softmax cross-entropy");
     }
+    super::sweepkeys::reconcile(e, n);
     if e.data == Dataset::Custom && e.pts.len() < 4 {
         n.push(
             "pts",

@@ -77,6 +77,9 @@ pub const F_SKIP: u32 = 2;
 pub const F_STORE_G: u32 = 4;
 /// Dropout (training dispatches only).
 pub const F_DROP: u32 = 8;
+/// Optimizer kernels: the learning-rate multipliers after the decay mask are [M, P] (per model)
+/// instead of [P].
+pub const F_LR_M: u32 = 16;
 
 /// Per-step hyperparameters; mirrors `Slot` in `shaders/common.wgsl`.
 #[repr(C)]

@@ -14,7 +14,7 @@
 use super::builder::{dims_bytes, init, storage, Builder, Dispatch};
 use super::context::GpuContext;
 use super::fused::{self, FusedPlan};
-use super::kernels::{Dims, Kernels, Slot, F_Z, K, NO_BAD_STEP, UNIFORM_STRIDE};
+use super::kernels::{Dims, Kernels, Slot, F_LR_M, F_Z, K, NO_BAD_STEP, UNIFORM_STRIDE};
 use super::memory;
 use super::readback::Readback;
 use crate::core::mlp::Layout;
@@ -99,7 +99,7 @@ impl GpuBackend {
         let m1 = init(&ctx, "adam m", bytemuck::cast_slice(&m1));
         let m2 = init(&ctx, "adam v", bytemuck::cast_slice(&m2));
         let grads = storage(&ctx, "grads", m * p * 4);
-        // Decay mask [P] then learning-rate multipliers [P] (`shaders/optim.wgsl`).
+        // Decay mask [P] then learning-rate multipliers [P] or [M, P] (`shaders/optim.wgsl`).
         let masks: Vec<f32> = l.decay_mask().into_iter().chain(s.lr_mask()).collect();
         let mask = init(&ctx, "mask", bytemuck::cast_slice(&masks));
         // Per-model norms of the raw gradients (per step when clipping, and per evaluation: the
@@ -202,7 +202,8 @@ impl GpuBackend {
         // Skipped by steps that do not clip (`encode`).
         let nd = Dims { m: m as u32, p_stride: p as u32, ..Default::default() };
         step_plan.push(bld.add(K::Norm, nd, [Some(&grads), None, None], [Some(&gnorm), None, None]));
-        let od = Dims { m: (m * p) as u32, p_stride: p as u32, ..Default::default() };
+        let flags = if s.lr_per_model() { F_LR_M } else { 0 };
+        let od = Dims { m: (m * p) as u32, p_stride: p as u32, flags, ..Default::default() };
         let ok = match Method::from(s.opt) {
             Method::Sgd => K::Sgd,
             Method::Momentum => K::Momentum,

@@ -8,6 +8,7 @@ pub mod fit;
 pub mod netdiagram;
 pub mod probs;
 pub mod scale;
+pub mod sweep;
 
 /// A labelled data point on the [-6, 6]² plane.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

@@ -4,12 +4,15 @@
 use super::noise::gauss;
 use super::{Method, StepHyper};
 
-/// Per-model masks, each of length P (tiled over the M models).
+/// The masks of the update: `decay` of length P (tiled over the M models), `lr` of length P
+/// (tiled) or M·P (one multiplier per model and parameter, e.g. a learning-rate sweep or the
+/// zero-padding of a width sweep).
 #[derive(Clone, Copy, Debug)]
 pub struct Masks<'a> {
     /// 1 on weights, 0 on biases: where L2, L1 and decoupled decay act.
     pub decay: &'a [f32],
-    /// Per-parameter learning-rate multiplier (`init::InitPlan::lr_mask`; all 1 by default).
+    /// Per-parameter learning-rate multiplier (`init::InitPlan::lr_mask`; all 1 by default),
+    /// [P] or [M, P].
     pub lr: &'a [f32],
 }
 
@@ -80,10 +83,11 @@ pub fn update(
     if p == 0 {
         return;
     }
+    let per_model = masks.lr.len() > p;
     for k in 0..params.len().min(grads.len()) {
         let (mi, j) = (k / p, k % p);
         let (w, mk) = (params[k], masks.decay[j]);
-        let lr = h.lr * masks.lr[j];
+        let lr = h.lr * masks.lr[if per_model { k } else { j }];
         let scale = clip_scale(h.clip, gnorm.get(mi).copied().unwrap_or(0.0));
         let decay = lr * h.wd * mk * w;
         let g = effective_grad(h, grads[k], w, mk, scale, mi, j);

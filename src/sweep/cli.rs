@@ -1,0 +1,102 @@
+//! The CLI's sweep commands (native only): `grokpad run --url '…sweep=…'` trains every point
+//! (`super::run`) and prints the `sweep` JSON (`super::report`); `grokpad bench --sweep` times
+//! sweeps against sequential runs (`bench::sweeps`).
+
+use crate::engine::cpu::CpuBackend;
+use crate::engine::Backend;
+use crate::experiment::{url, Experiment};
+use crate::gpu::{GpuBackend, GpuContext};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A sweep URL: every point trained (`sweep::run`), printed as the `sweep` array
+/// (`sweep::report`).
+pub fn run_sweep(
+    e: &Experiment,
+    gpu: bool,
+    json: bool,
+    timings: bool,
+    notices: &[url::Notice],
+) -> Result<String, (i32, String)> {
+    let mut run = crate::sweep::run::SweepRun::with_padding(e, gpu);
+    let ctx = if gpu { Some(Arc::new(GpuContext::new_blocking().map_err(|m| (1, m))?)) } else { None };
+    let mut factory = |s: crate::engine::Setup| -> Result<Box<dyn Backend>, String> {
+        if s.train.is_empty() {
+            return Err("no training points: custom data needs drawn points (`pts`) or a CSV import".into());
+        }
+        match &ctx {
+            Some(c) => Ok(Box::new(GpuBackend::new(c.clone(), s, 0)?)),
+            None => Ok(Box::new(CpuBackend::new(s, 0))),
+        }
+    };
+    let t0 = Instant::now();
+    run.run_blocking(&mut factory).map_err(|m| (if m.starts_with("no training points") { 2 } else { 1 }, m))?;
+    let secs = t0.elapsed().as_secs_f64();
+    let mut out = crate::sweep::report::json(&run);
+    out["url"] = format!("#{}", url::encode(e)).into();
+    out["steps"] = e.steps.into();
+    out["backend"] = (if gpu { "gpu" } else { "cpu" }).into();
+    out["notices"] = notices.iter().map(|n| n.to_string()).collect::<Vec<_>>().into();
+    if timings {
+        out["seconds"] = secs.into();
+    }
+    if json {
+        return Ok(out.to_string());
+    }
+    let mut text =
+        format!("sweep over {} ({} points, {} groups):", e.sweep.name(), run.points.len(), run.group_count());
+    for (p, r) in run.points.iter().zip(run.finals()) {
+        let r = r.unwrap_or(crate::sweep::run::Record::mean(&[]));
+        text.push_str(&format!(
+            "\n  {}{}: train loss {:.4} acc {:.3}, test loss {:.4} acc {:.3}",
+            p.value,
+            p.value2.map_or(String::new(), |v| format!(" × {v}")),
+            r.train_loss,
+            r.train_acc,
+            r.test_loss,
+            r.test_acc
+        ));
+    }
+    Ok(text)
+}
+
+/// `grokpad bench --sweep` (`bench::sweeps`).
+pub fn bench_sweep(backend: &str, repeats: usize, json: bool) -> Result<String, (i32, String)> {
+    use crate::bench::sweeps;
+    let (cpu, gpu) = match backend {
+        "cpu" => (true, false),
+        "gpu" => (false, true),
+        "both" => (true, true),
+        other => return Err((2, format!("--backend must be cpu, gpu or both, not `{other}`"))),
+    };
+    if repeats == 0 {
+        return Err((2, "--repeats must be at least 1".into()));
+    }
+    let ctx = if gpu { Some(Arc::new(GpuContext::new_blocking().map_err(|e| (1, e))?)) } else { None };
+    let mut pairs = vec![];
+    for (name, u, steps, kind) in sweeps::cases() {
+        let mut targets: Vec<Option<&Arc<GpuContext>>> = vec![];
+        if cpu {
+            targets.push(None);
+        }
+        if let Some(c) = ctx.as_ref() {
+            targets.push(Some(c));
+        }
+        for t in targets {
+            let pair = sweeps::run_case(name, &u, steps, kind, t, repeats).map_err(|e| (1, e))?;
+            eprintln!("grokpad bench: {} {:.0} vs {:.0} model-steps/s", name, pair.0.steps_per_s, pair.1.steps_per_s);
+            pairs.push(pair);
+        }
+    }
+    if json {
+        let rows: Vec<serde_json::Value> = pairs
+            .iter()
+            .map(|(a, b)| {
+                serde_json::json!({"case": a.workload, "backend": a.backend, "adapter": a.adapter,
+                    "together": a, "sequential": b, "speedup": a.steps_per_s / b.steps_per_s})
+            })
+            .collect();
+        return Ok(serde_json::to_string_pretty(&rows).unwrap_or_default());
+    }
+    Ok(sweeps::markdown(&pairs))
+}

@@ -1,0 +1,166 @@
+//! Sweeps (issue 5): many models of one experiment that differ along one or two axes (URL keys
+//! `sweep`, `sweep_values`, `sweep2`, `sweep2_values`; `experiment::sweepkeys`), trained
+//! together on the model axis M where the axis allows it (DESIGN.md §3 "Ensemble axis").
+//!
+//! - [`expand`]: the pure seam, one [`SweepPoint`] per value (value-major for two axes).
+//! - [`groups`]: which points share one backend. `seed`, `lr` and `alpha` always batch (other
+//!   initial parameters; a per-model learning-rate multiplier value/lr), `width` batches by
+//!   padding every model to the largest width ([`build`]) when that is exact (see
+//!   [`width_batches`]); `depth`, `n`, `train`, `flip` and `wd` change the data, the layer count
+//!   or the regularizer: one group (backend) per value, run one after another.
+//! - [`run::SweepRun`]: the steppable runner (native and in the browser) recording train/test
+//!   loss and accuracy (and clean/noisy train accuracy under label noise) per point over steps.
+//!
+//! Model-wise double descent: Belkin et al. 2019, "Reconciling modern machine-learning practice
+//! and the classical bias–variance trade-off"; Nakkiran et al. 2020, "Deep Double Descent".
+
+pub mod build;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+pub mod report;
+pub mod run;
+
+use crate::core::mlp::Layout;
+use crate::experiment::{Activation, Experiment, Init, SweepAxis};
+
+/// One point of a sweep: its value(s) and the experiment it trains.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepPoint {
+    pub value: f64,
+    /// The second axis's value (phase diagrams).
+    pub value2: Option<f64>,
+    /// Model `s` of the point (of `exp.seeds`) is initialized from seed `init_seed + s`. Equal to
+    /// `exp.seed` except on the `seed` axis, which varies the initialization only (data and
+    /// batch order stay those of `exp.seed`, as for the `seeds` key).
+    pub init_seed: u64,
+    /// The experiment with the axis value(s) substituted and the sweep keys cleared.
+    pub exp: Experiment,
+}
+
+/// Whether `e` describes a sweep (an axis with values).
+pub fn is_sweep(e: &Experiment) -> bool {
+    e.sweep != SweepAxis::None && !e.sweep_values.is_empty()
+}
+
+/// The points of `e`'s sweep, in the order of `sweep_values` (value-major over `sweep2_values`
+/// for two axes); empty when `e` is not a sweep. Pure: no data, no training.
+pub fn expand(e: &Experiment) -> Vec<SweepPoint> {
+    if !is_sweep(e) {
+        return Vec::new();
+    }
+    let mut base = e.clone();
+    (base.sweep, base.sweep2) = (SweepAxis::None, SweepAxis::None);
+    (base.sweep_values, base.sweep2_values) = (Vec::new(), Vec::new());
+    let second: Vec<Option<f64>> = if e.sweep2 != SweepAxis::None && !e.sweep2_values.is_empty() {
+        e.sweep2_values.iter().map(|&v| Some(v)).collect()
+    } else {
+        vec![None]
+    };
+    let mut out = Vec::with_capacity(e.sweep_values.len() * second.len());
+    for &v in &e.sweep_values {
+        for &v2 in &second {
+            let mut exp = base.clone();
+            let mut init_seed = e.seed;
+            for (axis, val) in [(e.sweep, Some(v)), (e.sweep2, v2)] {
+                let Some(val) = val else { continue };
+                axis.apply(&mut exp, val);
+                if axis == SweepAxis::Seed {
+                    init_seed = val as u64;
+                }
+            }
+            out.push(SweepPoint { value: v, value2: v2, init_seed, exp });
+        }
+    }
+    out
+}
+
+/// Parameters of one model of `e`.
+pub fn param_count(e: &Experiment) -> usize {
+    Layout::from_experiment(e, 1).p
+}
+
+/// The interpolation threshold of a width sweep: the width (interpolated between whole widths)
+/// at which a model has as many parameters as the training set has target values, n_train ×
+/// outputs (Belkin et al. 2019; Nakkiran et al. 2020). `None` without a width axis or when no
+/// width up to 1024 reaches it.
+pub fn interpolation_threshold(e: &Experiment) -> Option<f64> {
+    if e.sweep != SweepAxis::Width && e.sweep2 != SweepAxis::Width {
+        return None;
+    }
+    let target = (e.n_train() * e.outputs()) as f64;
+    let at = |w: u32| {
+        let mut x = e.clone();
+        SweepAxis::Width.apply(&mut x, w as f64);
+        param_count(&x) as f64
+    };
+    let mut prev = at(1);
+    if prev >= target {
+        return Some(1.0);
+    }
+    for w in 2..=crate::experiment::limits::WIDTH.1 {
+        let p = at(w);
+        if p >= target {
+            return Some((w - 1) as f64 + (target - prev) / (p - prev).max(1e-9));
+        }
+        prev = p;
+    }
+    None
+}
+
+/// Whether models of different widths of `e` train exactly as alone when padded to a common
+/// width: the parametrization must not depend on the width (no NTK/μP multipliers), the
+/// padded units must output 0 (σ(0) = 0: not sigmoid), and no random draw may be indexed by
+/// the unit (dropout, gradient noise). Otherwise a width sweep runs one group per width.
+pub fn width_batches(e: &Experiment) -> bool {
+    matches!(e.init, Init::Standard | Init::Xavier | Init::He | Init::Zero)
+        && e.dropout == 0.0
+        && e.gnoise == 0.0
+        && (0..e.layers.len()).all(|l| e.act_of(l) != Activation::Sigmoid)
+}
+
+/// Whether points that differ on `axis` can share one backend.
+pub fn axis_batches(axis: SweepAxis, e: &Experiment) -> bool {
+    match axis {
+        SweepAxis::None | SweepAxis::Seed | SweepAxis::Lr | SweepAxis::Alpha => true,
+        SweepAxis::Width => width_batches(e),
+        SweepAxis::Depth | SweepAxis::N | SweepAxis::Train | SweepAxis::Flip | SweepAxis::Wd => false,
+    }
+}
+
+/// The points of each backend, in order: points that agree on every axis that does not batch.
+/// `pad_widths`: whether a width axis batches by padding (worth it on a GPU, where the padded
+/// models run in parallel; on the CPU padding costs max width × models instead of the sum of
+/// the widths, so the CPU runs one group per width).
+pub fn groups(e: &Experiment, points: &[SweepPoint], pad_widths: bool) -> Vec<Vec<usize>> {
+    let batches = |axis| axis_batches(axis, e) && (pad_widths || axis != SweepAxis::Width);
+    let (b1, b2) = (batches(e.sweep), batches(e.sweep2));
+    let mut keys: Vec<(Option<u64>, Option<u64>)> = Vec::new();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        let key = ((!b1).then(|| p.value.to_bits()), (!b2).then(|| p.value2.unwrap_or(0.0).to_bits()));
+        match keys.iter().position(|k| *k == key) {
+            Some(g) => out[g].push(i),
+            None => {
+                keys.push(key);
+                out.push(vec![i]);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::url::decode;
+
+    #[test]
+    fn thresholds_by_hand() {
+        // 2 → w → 1 (tanh head): 4w + 1 parameters; n_train = 250 targets → w = 62.25.
+        let e = decode("v=1&layers=8&sweep=width&sweep_values=1,2").experiment;
+        assert_eq!(param_count(&Experiment { layers: vec![62], ..e.clone() }), 249);
+        let t = interpolation_threshold(&e).unwrap();
+        assert!((t - 62.25).abs() < 1e-9, "{t}");
+        assert_eq!(interpolation_threshold(&Experiment { sweep: SweepAxis::Lr, ..e }), None);
+    }
+}

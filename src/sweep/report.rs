@@ -1,0 +1,55 @@
+//! The JSON of a finished sweep (`grokpad run --url '…sweep=…' --json`): a `sweep` array in the
+//! order of `sweep_values` (value-major over `sweep2_values`) of `{value[, value2], params,
+//! train_loss, test_loss, train_acc, test_acc[, clean_train_acc, noisy_train_acc][, seeds]}`
+//! (means over the point's seeds; `seeds`: per seed, when there are several), and
+//! `interpolation_threshold` for width sweeps (`super::interpolation_threshold`).
+
+use super::run::{Record, SweepRun};
+use super::{interpolation_threshold, param_count};
+use serde_json::{json, Value};
+
+fn record_json(r: &Record, memo: bool) -> Value {
+    let mut v = json!({
+        "train_loss": r.train_loss,
+        "test_loss": r.test_loss,
+        "train_acc": r.train_acc,
+        "test_acc": r.test_acc,
+    });
+    if memo {
+        v["clean_train_acc"] = r.clean_train_acc.into();
+        v["noisy_train_acc"] = r.noisy_train_acc.into();
+    }
+    v
+}
+
+/// The `sweep` array and the threshold, as fields of one object.
+pub fn json(run: &SweepRun) -> Value {
+    let memo = run.has_memo();
+    let entries: Vec<Value> = run
+        .results
+        .iter()
+        .zip(&run.points)
+        .map(|(res, pt)| {
+            let last = res.rows.last().copied();
+            let mut v = last.map_or_else(|| json!({}), |r| record_json(&r, memo));
+            v["value"] = res.value.into();
+            if let Some(v2) = res.value2 {
+                v["value2"] = v2.into();
+            }
+            v["params"] = param_count(&pt.exp).into();
+            v["step"] = last.map_or(0, |r| r.step).into();
+            if res.seeds.len() > 1 {
+                v["seeds"] = res.seeds.iter().map(|r| record_json(r, memo)).collect::<Vec<_>>().into();
+            }
+            v
+        })
+        .collect();
+    let mut out = json!({ "sweep": entries, "sweep_axis": run.exp.sweep.name(), "groups": run.group_count() });
+    if run.exp.sweep2 != crate::experiment::SweepAxis::None {
+        out["sweep2_axis"] = run.exp.sweep2.name().into();
+    }
+    if let Some(t) = interpolation_threshold(&run.exp) {
+        out["interpolation_threshold"] = t.into();
+    }
+    out
+}
