@@ -9,6 +9,8 @@ pub mod engine;
 pub mod experiment;
 pub mod gpu;
 pub mod plot;
+pub mod rf;
+pub mod scores;
 pub mod train;
 
 #[cfg(not(target_arch = "wasm32"))]

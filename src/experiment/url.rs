@@ -73,6 +73,14 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("discretize", b(e.discretize)),
         ("logx", b(e.logx)),
         ("hide", e.hide.join(",")),
+        ("frozen", b(e.frozen)),
+        ("ridge", e.ridge.to_string()),
+        ("subpops", e.subpops.to_string()),
+        ("zipf", e.zipf.to_string()),
+        ("score", name(SCORE, e.score).to_string()),
+        ("score_step", e.score_step.to_string()),
+        ("prune", e.prune.to_string()),
+        ("prune_side", name(PRUNE_SIDE, e.prune_side).to_string()),
     ]
 }
 
@@ -191,6 +199,14 @@ pub fn decode(input: &str) -> Decoded {
             "discretize" => e.discretize = n.flag(k, raw, d.discretize),
             "logx" => e.logx = n.flag(k, raw, d.logx),
             "hide" => e.hide = n.hidden(raw),
+            "frozen" => e.frozen = n.flag(k, raw, d.frozen),
+            "ridge" => e.ridge = n.float(k, raw, d.ridge, limits::RIDGE),
+            "subpops" => e.subpops = n.int(k, raw, d.subpops.into(), wide(limits::SUBPOPS)) as u32,
+            "zipf" => e.zipf = n.float(k, raw, d.zipf, limits::ZIPF),
+            "score" => e.score = n.pick(k, raw, SCORE, d.score),
+            "score_step" => e.score_step = n.int(k, raw, d.score_step.into(), wide(limits::SCORE_STEP)) as u64,
+            "prune" => e.prune = n.float(k, raw, d.prune, limits::PRUNE),
+            "prune_side" => e.prune_side = n.pick(k, raw, PRUNE_SIDE, d.prune_side),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }

@@ -5,6 +5,7 @@
 pub mod boundary;
 pub mod curves;
 pub mod fit;
+pub mod memo;
 pub mod scale;
 
 /// A labelled data point on the [-6, 6]² plane.
@@ -18,6 +19,11 @@ pub struct PlotPoint {
     pub test: bool,
     /// Regression target: when set, the point is coloured by it on the diverging scale.
     pub value: Option<f32>,
+    /// Training label changed by `flip` / random labels (ringed with `BoundaryOpts::mark_flipped`).
+    pub flipped: bool,
+    /// The model currently predicts this point's flipped training label, against its true label
+    /// (highlighted with `BoundaryOpts::mark_misfit`).
+    pub misfit: bool,
 }
 
 /// The model's output on a `res × res` grid over [-6, 6]²; `values[row * res + col]`, row 0 at
