@@ -220,6 +220,25 @@ fn run(
     if crate::sweep::is_sweep(&e) {
         return crate::sweep::cli::run_sweep(&e, gpu, json, timings, &dec.notices);
     }
+    // Issue-5 labs: closed-form random features, per-example scores and data pruning.
+    let mut make = |s: crate::engine::Setup| -> Result<Box<dyn Backend>, String> {
+        if gpu {
+            Ok(Box::new(GpuBackend::new(Arc::new(GpuContext::new_blocking()?), s, 0)?))
+        } else {
+            Ok(Box::new(CpuBackend::new(s, 0)))
+        }
+    };
+    if let Some(r) = crate::scores::report::lab_json(&e, &mut make) {
+        let mut out = r.map_err(|m| (if m.starts_with("no training points") { 2 } else { 1 }, m))?;
+        out["url"] = format!("#{}", url::encode(&e)).into();
+        out["backend"] = (if gpu { "gpu" } else { "cpu" }).into();
+        out["notices"] = dec.notices.iter().map(|n| n.to_string()).collect::<Vec<_>>().into();
+        return Ok(if json {
+            out.to_string()
+        } else {
+            format!("test acc {}, test loss {}", out["test_acc"], out["test_loss"])
+        });
+    }
     let every = every.unwrap_or((e.steps / 200).max(1));
     if every == 0 {
         return Err((2, "--every must be at least 1".into()));

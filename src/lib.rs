@@ -10,6 +10,8 @@ pub mod experiment;
 pub mod gpu;
 pub mod plot;
 pub mod sweep;
+pub mod rf;
+pub mod scores;
 pub mod train;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -39,7 +39,7 @@ fn split_grid(res: usize) -> GridValues {
 }
 
 fn pt(x: f32, y: f32, class: u8, test: bool) -> PlotPoint {
-    PlotPoint { x, y, class, test, value: None }
+    PlotPoint { x, y, class, test, value: None, ..Default::default() }
 }
 
 #[test]
@@ -292,12 +292,22 @@ fn discretize_shows_only_two_shades() {
     // Weak scores: left half −0.1, right half +0.2.
     let values = (0..16 * 16).map(|i| if i % 16 < 8 { -0.1 } else { 0.2 }).collect();
     let grid = GridValues { res: 16, values };
-    let soft =
-        render_with(w, h, Some(&grid), &[], BoundaryOpts { show_test: true, discretize: false, multiclass: false });
+    let soft = render_with(
+        w,
+        h,
+        Some(&grid),
+        &[],
+        BoundaryOpts { show_test: true, discretize: false, multiclass: false, ..Default::default() },
+    );
     assert_eq!(pixel(&soft, w, 10, 60), cell_color(-0.1));
     assert_ne!(pixel(&soft, w, 10, 60), cell_color(-1.0));
-    let hard =
-        render_with(w, h, Some(&grid), &[], BoundaryOpts { show_test: true, discretize: true, multiclass: false });
+    let hard = render_with(
+        w,
+        h,
+        Some(&grid),
+        &[],
+        BoundaryOpts { show_test: true, discretize: true, multiclass: false, ..Default::default() },
+    );
     assert_eq!(pixel(&hard, w, 10, 60), cell_color(-1.0));
     assert_eq!(pixel(&hard, w, 110, 60), cell_color(1.0));
 }
@@ -319,7 +329,13 @@ fn multi_class_and_value_colours() {
         pt(3.0, -3.0, 4, false),
         PlotPoint { x: 3.0, y: 3.0, value: Some(-0.5), ..Default::default() },
     ];
-    let buf = render_with(w, h, None, &points, BoundaryOpts { show_test: true, discretize: false, multiclass: false });
+    let buf = render_with(
+        w,
+        h,
+        None,
+        &points,
+        BoundaryOpts { show_test: true, discretize: false, multiclass: false, ..Default::default() },
+    );
     assert_eq!(pixel(&buf, w, 60, 60), EXTRA_CLASSES[0], "class 2 is green");
     assert_eq!(pixel(&buf, w, 180, 180), EXTRA_CLASSES[2], "class 4 is red");
     assert_eq!(pixel(&buf, w, 180, 60), value_color(-0.5), "regression point coloured by value");
@@ -440,8 +456,13 @@ fn multiclass_cells_take_their_class_colour() {
     // Quadrants: class 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right.
     let values = (0..16 * 16).map(|i| ((i / 16 >= 8) as u32 * 2 + (i % 16 >= 8) as u32) as f32).collect();
     let grid = GridValues { res: 16, values };
-    let buf =
-        render_with(w, h, Some(&grid), &[], BoundaryOpts { show_test: true, discretize: false, multiclass: true });
+    let buf = render_with(
+        w,
+        h,
+        Some(&grid),
+        &[],
+        BoundaryOpts { show_test: true, discretize: false, multiclass: true, ..Default::default() },
+    );
     let corners = [(20, 20), (100, 20), (20, 100), (100, 100)];
     let colours: Vec<_> = corners.iter().map(|&(x, y)| pixel(&buf, w, x, y)).collect();
     for (k, c) in colours.iter().enumerate() {

@@ -75,6 +75,14 @@ fn all_changed() -> Experiment {
         sweep_values: vec![1.0, 2.0, 4.0],
         sweep2: SweepAxis::Lr,
         sweep2_values: vec![0.01, 0.1],
+        frozen: true,
+        ridge: 0.5,
+        subpops: 100,
+        zipf: 2.0,
+        score: ScoreKind::El2n,
+        score_step: 50,
+        prune: 0.3,
+        prune_side: PruneSide::Hard,
     }
 }
 
@@ -118,7 +126,9 @@ fn encodes_only_non_defaults_in_field_order() {
          &beta2=0.98&sched=cosine&warmup=50&decay_every=300&decay=0.1&bs=32&clip=1.5&l1=0.001&l2=0.01\
          &wd=0.5&dropout=0.2&smooth=0.1&gnoise=0.01&init=mup&alpha=3&base=16&seeds=8&steps=5000\
          &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd&wedit=100:1:2:3:-0.5\
-         &sweep=width&sweep_values=1,2,4&sweep2=lr&sweep2_values=0.01,0.1"
+         &sweep=width&sweep_values=1,2,4&sweep2=lr&sweep2_values=0.01,0.1\
+         &frozen=1&ridge=0.5&subpops=100&zipf=2\
+         &score=el2n&score_step=50&prune=0.3&prune_side=hard"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -210,6 +220,25 @@ fn enums_and_flags() {
     assert!(n.message.starts_with("expected one of circle, xor, gauss, spiral, moons,"), "{}", n.message);
     assert!(n.message.ends_with("custom, using default circle"), "{}", n.message);
     assert!(one("show_test=yes", "show_test").0.show_test);
+    let e = clean("data=longtail&classes=2&score=memo&prune_side=random&frozen=1");
+    assert_eq!(
+        (e.data, e.score, e.prune_side, e.frozen),
+        (Dataset::Longtail, ScoreKind::Memo, PruneSide::Random, true)
+    );
+}
+
+#[test]
+fn issue5_keys_clamp_and_default() {
+    assert_eq!(one("ridge=-1", "ridge").0.ridge, 0.0);
+    assert_eq!(one("subpops=1000", "subpops").0.subpops, limits::SUBPOPS.1);
+    assert_eq!(one("subpops=1", "subpops").0.subpops, limits::SUBPOPS.0);
+    assert_eq!(one("zipf=9", "zipf").0.zipf, limits::ZIPF.1);
+    assert_eq!(one("zipf=nan", "zipf").0.zipf, 1.2);
+    assert_eq!(one("score=loss", "score").0.score, ScoreKind::None);
+    assert_eq!(one("score_step=0", "score_step").0.score_step, 1);
+    assert_eq!(one("prune=0.95", "prune").0.prune, limits::PRUNE.1);
+    assert_eq!(one("prune_side=middle", "prune_side").0.prune_side, PruneSide::Easy);
+    assert!(!one("frozen=2", "frozen").0.frozen);
 }
 
 #[test]

@@ -82,6 +82,12 @@ impl CpuBackend {
         &self.s.params
     }
 
+    /// Per-model L2 norms of the raw gradient of the last step (NaN before the first); with
+    /// batch size 1 the per-example gradient norms of GraNd (`scores::per_example`).
+    pub fn grad_norms(&self) -> &[f32] {
+        &self.gnorm
+    }
+
     /// One training step on the minibatch `idx` ([M, B]).
     pub fn step(&mut self, h: &StepHyper, idx: &[u32]) {
         let (l, b, sc) = (&self.s.layout, self.s.batch, &mut self.scratch);

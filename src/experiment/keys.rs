@@ -22,14 +22,14 @@ pub const KEYS: &[KeyDoc] = &[
     doc("seed", "0–18446744073709551615", "1", "Random seed: data, initial weights, batch order."),
     doc(
         "data",
-        "circle, xor, gauss, spiral, moons, checker, rings, xorclusters, plane, gauss2, sines, step, abs, chirp, custom",
+        "circle, xor, gauss, spiral, moons, checker, rings, xorclusters, longtail, plane, gauss2, sines, step, abs, chirp, custom",
         "circle",
-        "Dataset: TFP's four, moons, checkerboard, rings (multi-class), XOR clusters in `dim` dimensions; regression: plane, gauss2 and the 1-D sines, step, abs, chirp; custom = drawn points (`pts`).",
+        "Dataset: TFP's four, moons, checkerboard, rings (multi-class), XOR clusters in `dim` dimensions, longtail (Zipf mixture of `subpops` subpopulations); regression: plane, gauss2 and the 1-D sines, step, abs, chirp; custom = drawn points (`pts`).",
     ),
     doc("n", "20–10000", "500", "Total points generated (train + test)."),
     doc("train", "0.1–0.9", "0.5", "Fraction of the points used for training."),
     doc("noise", "0–50", "0", "Noise, in percent of the data radius."),
-    doc("classes", "2–5", "3", "Classes of `rings`."),
+    doc("classes", "2–5", "3", "Classes of `rings` and `longtail`."),
     doc("dim", "2–100", "2", "Dimension of `xorclusters` (the page shows the first two coordinates)."),
     doc("flip", "0–1", "0", "Fraction of training labels moved to a different class (test labels never change)."),
     doc("labels", "given, random", "given", "`random`: every training label drawn uniformly."),
@@ -92,6 +92,29 @@ pub const KEYS: &[KeyDoc] = &[
     doc("sweep_values", "up to 128 values valid for the axis", "", "Values of the sweep axis, comma-separated (bad ones dropped)."),
     doc("sweep2", "as `sweep`, another axis", "none", "Second axis of a phase diagram (values × values2, value-major)."),
     doc("sweep2_values", "up to 128 values; at most 256 models in all", "", "Values of the second axis."),
+    doc(
+        "frozen",
+        "0, 1",
+        "0",
+        "Random features: hidden layers frozen at their random init, the readout solved in closed form (no training steps); `test_loss` is the test MSE.",
+    ),
+    doc("ridge", "0–1000", "0", "Ridge penalty of the closed-form readout (`frozen`); 0 = minimum-norm least squares."),
+    doc("subpops", "2–200", "40", "Subpopulations of `longtail` (small Gaussians, each of one class)."),
+    doc("zipf", "0–3", "1.2", "`longtail`: subpopulation frequencies ∝ rank^−zipf (Feldman 2020)."),
+    doc(
+        "score",
+        "none, memo, el2n, grand",
+        "none",
+        "Per-example scores of the training points: memo = P(correct when in train) − P(correct when held out) over `seeds` models each trained on a random half (Feldman & Zhang 2020); el2n, grand = error-vector and gradient norms at `score_step`, averaged over `seeds` (Paul et al. 2021).",
+    ),
+    doc("score_step", "1–10000000", "100", "Step at which EL2N and GraNd are computed."),
+    doc("prune", "0–0.9", "0", "Fraction of the training set removed by score, then retrained from scratch (data diet)."),
+    doc(
+        "prune_side",
+        "easy, hard, random",
+        "easy",
+        "Which points `prune` removes: lowest scores (easy; Paul et al. recommend keeping the hard ones), highest (hard), or random.",
+    ),
 ];
 
 /// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).

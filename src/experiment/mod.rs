@@ -60,6 +60,11 @@ pub mod limits {
     /// Weights set by hand (`wedit`): at most this many, values within ±`WEDIT_VALUE`.
     pub const MAX_WEDITS: usize = 32;
     pub const WEDIT_VALUE: f32 = 1000.0;
+    pub const RIDGE: (f32, f32) = (0.0, 1000.0);
+    pub const SUBPOPS: (u32, u32) = (2, 200);
+    pub const ZIPF: (f32, f32) = (0.0, 3.0);
+    pub const SCORE_STEP: (u64, u64) = (1, 10_000_000);
+    pub const PRUNE: (f32, f32) = (0.0, 0.9);
 }
 
 pub use sweepkeys::SweepAxis;
@@ -76,7 +81,7 @@ pub struct Experiment {
     pub train: f32,
     /// TFP's noise, 0–50 (percent of the data radius; jitters points before labelling).
     pub noise: f32,
-    /// Classes of `rings`.
+    /// Classes of `rings` and `longtail`.
     pub classes: u32,
     /// Dimension of `xorclusters`.
     pub dim: u32,
@@ -156,6 +161,23 @@ pub struct Experiment {
     /// Second sweep axis: a phase diagram over values × values2 (value-major).
     pub sweep2: SweepAxis,
     pub sweep2_values: Vec<f64>,
+    /// Random features: hidden layers frozen at their random init, the readout solved in closed
+    /// form (`core::rf`), no training steps.
+    pub frozen: bool,
+    /// Ridge penalty λ of the closed-form readout; 0 = minimum-norm least squares.
+    pub ridge: f32,
+    /// Subpopulations of `longtail`.
+    pub subpops: u32,
+    /// Zipf exponent of the `longtail` subpopulation frequencies (∝ rank^−zipf).
+    pub zipf: f32,
+    /// Per-example score of the training points (`scores`): none, memorization, EL2N, GraNd.
+    pub score: ScoreKind,
+    /// Step at which EL2N / GraNd are computed (Paul et al. score early in training).
+    pub score_step: u64,
+    /// Fraction of the training set removed by score before retraining (data diet).
+    pub prune: f32,
+    /// Which end of the score ranking `prune` removes.
+    pub prune_side: PruneSide,
 }
 
 impl Default for Experiment {
@@ -214,6 +236,14 @@ impl Default for Experiment {
             sweep_values: Vec::new(),
             sweep2: SweepAxis::None,
             sweep2_values: Vec::new(),
+            frozen: false,
+            ridge: 0.0,
+            subpops: 40,
+            zipf: 1.2,
+            score: ScoreKind::None,
+            score_step: 100,
+            prune: 0.0,
+            prune_side: PruneSide::Easy,
         }
     }
 }
@@ -244,7 +274,7 @@ impl Experiment {
     pub fn classes_out(&self) -> usize {
         match self.data {
             d if d.is_regression() => 0,
-            Dataset::Rings => self.classes as usize,
+            Dataset::Rings | Dataset::Longtail => self.classes as usize,
             Dataset::Custom => {
                 let top = self.pts.iter().map(|p| p.v.max(0.0) as usize).max().unwrap_or(1);
                 (top + 1).clamp(2, limits::CLASSES.1 as usize)

@@ -76,6 +76,27 @@ pub const PRESETS: &[Preset] = &[
         "Yang & Hu 2021, Feature Learning in Infinite-Width Neural Networks (Tensor Programs IV/V)",
         "v=1&data=spiral&layers=256,256&act=relu&loss=ce&opt=adam&lr=0.01&bs=50&init=mup&steps=3000",
     ),
+    p(
+        "benign-overfitting",
+        "Benign overfitting: flipped labels fitted, test still near optimal",
+        "A two-layer ReLU network on XOR clusters in 100 dimensions with 40 training points fits all of them, the 15 % flipped labels included (noisy_train_acc 1), while test accuracy stays above 0.9.",
+        "Frei, Chatterji & Bartlett 2022, Benign Overfitting without Linearity; Xu & Gu 2023, Benign Overfitting and Grokking in ReLU Networks for XOR Cluster Data",
+        "v=1&data=xorclusters&n=400&train=0.1&noise=8&dim=100&flip=0.15&layers=256&act=relu&loss=ce&lr=0.1&bs=40&steps=1000",
+    ),
+    p(
+        "long-tail",
+        "Long tail: rare examples must be memorized",
+        "32 models each train on a random half; points of subpopulations seen once score near 0.5 (fitted only when trained on), those of frequent subpopulations near 0.",
+        "Feldman 2020, Does Learning Require Memorization? A Short Tale about a Long Tail; Feldman & Zhang 2020, What Neural Networks Memorize and Why",
+        "v=1&data=longtail&n=400&classes=2&layers=32,32&act=relu&loss=ce&opt=adam&lr=0.01&bs=50&seeds=32&steps=400&score=memo",
+    ),
+    p(
+        "data-diet",
+        "Data diet: prune by EL2N early in training",
+        "EL2N after 100 steps ranks the 20 % flipped labels highest; pruning the top 20–30 % and retraining beats pruning as many at random (prune_curve). With prune_side=easy (the paper's choice on large data) this small set does no better than random.",
+        "Paul, Ganguli & Dziugaite 2021, Deep Learning on a Data Diet: Finding Important Examples Early in Training",
+        "v=1&data=moons&n=600&noise=20&flip=0.2&layers=32,32&act=relu&loss=ce&opt=adam&lr=0.01&bs=50&seeds=8&steps=600&score=el2n&prune=0.3&prune_side=hard",
+    ),
 ];
 
 /// The preset named `slug` (case-insensitive).

@@ -18,6 +18,8 @@ pub enum Dataset {
     Checker,
     Rings,
     Xorclusters,
+    /// Long-tailed mixture of small Gaussian subpopulations (Feldman 2020).
+    Longtail,
     Plane,
     Gauss2,
     Sines,
@@ -157,6 +159,7 @@ pub const DATA: &[(&str, Dataset)] = &[
     ("checker", Dataset::Checker),
     ("rings", Dataset::Rings),
     ("xorclusters", Dataset::Xorclusters),
+    ("longtail", Dataset::Longtail),
     ("plane", Dataset::Plane),
     ("gauss2", Dataset::Gauss2),
     ("sines", Dataset::Sines),
@@ -208,6 +211,32 @@ pub const INIT: &[(&str, Init)] = &[
 ];
 pub const BACKEND: &[(&str, BackendChoice)] =
     &[("auto", BackendChoice::Auto), ("webgpu", BackendChoice::Webgpu), ("cpu", BackendChoice::Cpu)];
+
+/// Per-example scores of the training points: memorization (Feldman & Zhang 2020), EL2N and
+/// GraNd (Paul et al. 2021, "Deep Learning on a Data Diet").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScoreKind {
+    None,
+    Memo,
+    El2n,
+    Grand,
+}
+
+/// Which points `prune` removes: the lowest scores (`easy`, what Paul et al. recommend: keep the
+/// hard examples), the highest (`hard`), or a random subset (`random`, the baseline).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PruneSide {
+    Easy,
+    Hard,
+    Random,
+}
+
+pub const SCORE: &[(&str, ScoreKind)] =
+    &[("none", ScoreKind::None), ("memo", ScoreKind::Memo), ("el2n", ScoreKind::El2n), ("grand", ScoreKind::Grand)];
+pub const PRUNE_SIDE: &[(&str, PruneSide)] =
+    &[("easy", PruneSide::Easy), ("hard", PruneSide::Hard), ("random", PruneSide::Random)];
 
 /// The URL name of `v` in `table`.
 pub fn name_in<T: Copy + PartialEq>(table: &[(&'static str, T)], v: T) -> &'static str {

@@ -79,6 +79,14 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("sweep_values", fmt_values(&e.sweep_values)),
         ("sweep2", e.sweep2.name().to_string()),
         ("sweep2_values", fmt_values(&e.sweep2_values)),
+        ("frozen", b(e.frozen)),
+        ("ridge", e.ridge.to_string()),
+        ("subpops", e.subpops.to_string()),
+        ("zipf", e.zipf.to_string()),
+        ("score", name(SCORE, e.score).to_string()),
+        ("score_step", e.score_step.to_string()),
+        ("prune", e.prune.to_string()),
+        ("prune_side", name(PRUNE_SIDE, e.prune_side).to_string()),
     ]
 }
 
@@ -203,6 +211,14 @@ pub fn decode(input: &str) -> Decoded {
             "sweep_values" => e.sweep_values = n.sweep_values(k, raw, e.sweep),
             "sweep2" => e.sweep2 = n.pick(k, raw, SWEEP, d.sweep2),
             "sweep2_values" => e.sweep2_values = n.sweep_values(k, raw, e.sweep2),
+            "frozen" => e.frozen = n.flag(k, raw, d.frozen),
+            "ridge" => e.ridge = n.float(k, raw, d.ridge, limits::RIDGE),
+            "subpops" => e.subpops = n.int(k, raw, d.subpops.into(), wide(limits::SUBPOPS)) as u32,
+            "zipf" => e.zipf = n.float(k, raw, d.zipf, limits::ZIPF),
+            "score" => e.score = n.pick(k, raw, SCORE, d.score),
+            "score_step" => e.score_step = n.int(k, raw, d.score_step.into(), wide(limits::SCORE_STEP)) as u64,
+            "prune" => e.prune = n.float(k, raw, d.prune, limits::PRUNE),
+            "prune_side" => e.prune_side = n.pick(k, raw, PRUNE_SIDE, d.prune_side),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }

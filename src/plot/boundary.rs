@@ -76,7 +76,18 @@ pub struct BoundaryOpts {
     /// More than two classes: the grid holds each cell's predicted class index (the engine's
     /// arg-max), drawn in the lightened class colour.
     pub multiclass: bool,
+    /// Ring the training points whose label was flipped (`PlotPoint::flipped`): a dark ring
+    /// around the point (issue 5).
+    pub mark_flipped: bool,
+    /// Highlight the points the model fits against their true label (`PlotPoint::misfit`): a
+    /// thick red ring ([`MISFIT_RED`]) outside the flipped ring.
+    pub mark_misfit: bool,
 }
+
+/// Colour of the `mark_misfit` highlight.
+pub const MISFIT_RED: (u8, u8, u8) = (0xd6, 0x27, 0x28);
+/// Colour of the `mark_flipped` ring.
+pub const FLIP_RING: (u8, u8, u8) = (0x30, 0x30, 0x30);
 
 /// Linear interpolation from `a` (t = 0) to `b` (t = 1) in RGB, as d3's default interpolator.
 fn mix(a: (u8, u8, u8), b: (u8, u8, u8), t: f32) -> (u8, u8, u8) {
@@ -127,7 +138,7 @@ pub fn draw_boundary<DB: DrawingBackend>(
     points: &[PlotPoint],
     show_test: bool,
 ) -> Result<(), String> {
-    draw_boundary_with(area, grid, points, &BoundaryOpts { show_test, discretize: false, multiclass: false })
+    draw_boundary_with(area, grid, points, &BoundaryOpts { show_test, ..Default::default() })
 }
 
 /// [`draw_boundary`] with options: test points, discretized cells. Points with a `value` are
@@ -208,6 +219,12 @@ pub fn draw_points<DB: DrawingBackend>(
         area.draw(&Circle::new(centre, radius, fill)).map_err(err)?;
         let outline = if p.test { BLACK } else { WHITE };
         area.draw(&Circle::new(centre, radius, outline.stroke_width(1))).map_err(err)?;
+        if opts.mark_flipped && p.flipped {
+            area.draw(&Circle::new(centre, radius + 2, rgb(FLIP_RING).stroke_width(1))).map_err(err)?;
+        }
+        if opts.mark_misfit && p.misfit {
+            area.draw(&Circle::new(centre, radius + 4, rgb(MISFIT_RED).stroke_width(2))).map_err(err)?;
+        }
     }
     Ok(())
 }

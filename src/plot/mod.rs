@@ -7,6 +7,7 @@ pub mod curves;
 pub mod fit;
 pub mod netdiagram;
 pub mod probs;
+pub mod memo;
 pub mod scale;
 pub mod sweep;
 
@@ -21,6 +22,11 @@ pub struct PlotPoint {
     pub test: bool,
     /// Regression target: when set, the point is coloured by it on the diverging scale.
     pub value: Option<f32>,
+    /// Training label changed by `flip` / random labels (ringed with `BoundaryOpts::mark_flipped`).
+    pub flipped: bool,
+    /// The model currently predicts this point's flipped training label, against its true label
+    /// (highlighted with `BoundaryOpts::mark_misfit`).
+    pub misfit: bool,
 }
 
 /// The model's output on a `res × res` grid over [-6, 6]²; `values[row * res + col]`, row 0 at

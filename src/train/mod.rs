@@ -111,6 +111,14 @@ impl Session {
         }
     }
 
+    /// Per-model training subsets from the current step on: model m draws its batches only from
+    /// `subsets[m]` (indices into the training split; `schedule::BatchStream::with_subsets`).
+    /// `subsets.len()` must be the backend's number of models.
+    pub fn set_subsets(&mut self, subsets: Vec<Vec<u32>>) {
+        let (batch, _) = self.schedule.shape();
+        self.schedule = BatchStream::with_subsets(self.exp.seed, batch, subsets, self.backend.steps());
+    }
+
     /// Set the optimizer options and the learning-rate schedule (from the next queued step).
     pub fn set_optim(&mut self, opt: OptSpec, sched: lr::LrSpec) {
         (self.opt, self.sched) = (opt, sched);

@@ -289,7 +289,14 @@ pub fn boundary_on<DB: DrawingBackend>(
     let reg = e.is_regression();
     let pts: Vec<PlotPoint> = pts
         .iter()
-        .map(|p| PlotPoint { x: p.0, y: p.1, class: p.2 as u8, test: p.3, value: reg.then_some(p.2) })
+        .map(|p| PlotPoint {
+            x: p.0,
+            y: p.1,
+            class: p.2 as u8,
+            test: p.3,
+            value: reg.then_some(p.2),
+            ..Default::default()
+        })
         .collect();
     let g = grid.map(|v| GridValues { res: GRID_RES, values: v.to_vec() });
     let multiclass = e.classes_out() > 2;
@@ -304,7 +311,7 @@ pub fn boundary_on<DB: DrawingBackend>(
             return r;
         }
     }
-    let opts = BoundaryOpts { show_test: e.show_test, discretize: e.discretize && !reg, multiclass };
+    let opts = BoundaryOpts { show_test: e.show_test, discretize: e.discretize && !reg, multiclass, ..Default::default() };
     draw_boundary_with(area, g.as_ref(), &pts, &opts)
 }
 

@@ -5,6 +5,7 @@
 //!   plane and two-gaussians regression sets;
 //! - [`shapes`]: two moons, checkerboard, concentric rings (2–5 classes), XOR clusters in `dim`
 //!   dimensions (Xu & Gu 2024);
+//! - [`longtail`]: Zipf mixture of small subpopulations (Feldman 2020), with subpopulation ids;
 //! - [`oned`]: 1-D regression targets (sum of sines, step, |x|, chirp);
 //! - [`labels`]: flipped and random training labels; [`features`]: model inputs ([`Lift`]);
 //! - [`csv`]: import and export.
@@ -18,6 +19,7 @@
 pub mod csv;
 pub mod features;
 pub mod labels;
+pub mod longtail;
 pub mod oned;
 pub mod shapes;
 pub mod tfp;
@@ -43,6 +45,8 @@ pub struct Split {
     pub clean: Vec<u8>,
     /// Whether `y` differs from `clean` because of `flip` or `labels=random`.
     pub flipped: Vec<bool>,
+    /// Subpopulation id of each point (`longtail`); empty for every other dataset.
+    pub subpop: Vec<u32>,
 }
 
 impl Split {
@@ -80,18 +84,20 @@ pub struct Points {
     pub coords: Vec<f64>,
     pub labels: Vec<u8>,
     pub targets: Vec<f64>,
+    /// Subpopulation id per point (`longtail`); empty otherwise.
+    pub groups: Vec<u32>,
 }
 
 impl Points {
     /// 2-D classification points `(x, y, class)`.
     pub fn classified(p: &[(f64, f64, u8)]) -> Points {
         let coords = p.iter().flat_map(|q| [q.0, q.1]).collect();
-        Points { dim: 2, coords, labels: p.iter().map(|q| q.2).collect(), targets: vec![] }
+        Points { dim: 2, coords, labels: p.iter().map(|q| q.2).collect(), ..Default::default() }
     }
     /// 2-D regression points `(x, y, target)`.
     pub fn regressed(p: &[(f64, f64, f64)]) -> Points {
         let coords = p.iter().flat_map(|q| [q.0, q.1]).collect();
-        Points { dim: 2, coords, labels: vec![0; p.len()], targets: p.iter().map(|q| q.2).collect() }
+        Points { dim: 2, coords, labels: vec![0; p.len()], targets: p.iter().map(|q| q.2).collect(), groups: vec![] }
     }
     pub fn len(&self) -> usize {
         self.labels.len()
@@ -124,6 +130,9 @@ pub struct DataSpec {
     pub features: Vec<Feature>,
     pub rff: u32,
     pub rff_scale: f32,
+    /// `longtail`: subpopulations and Zipf exponent.
+    pub subpops: u32,
+    pub zipf: f32,
 }
 
 impl Default for DataSpec {
@@ -151,6 +160,8 @@ impl From<&Experiment> for DataSpec {
             features: e.features.clone(),
             rff: e.rff,
             rff_scale: e.rff_scale,
+            subpops: e.subpops,
+            zipf: e.zipf,
         }
     }
 }
@@ -167,7 +178,7 @@ impl DataSpec {
             return 0;
         }
         match self.data {
-            Dataset::Rings => self.classes.clamp(2, 5) as usize,
+            Dataset::Rings | Dataset::Longtail => self.classes.clamp(2, 5) as usize,
             Dataset::Custom => self.pts.iter().map(|p| custom_class(p.v) as usize + 1).max().unwrap_or(2).max(2),
             _ => 2,
         }
@@ -209,6 +220,7 @@ pub fn points(s: &DataSpec) -> Points {
         Dataset::Checker => shapes::checker(n, noise, r),
         Dataset::Rings => shapes::rings(n, s.classes as usize, noise, r),
         Dataset::Xorclusters => shapes::xor_clusters(n, s.dim as usize, noise, r),
+        Dataset::Longtail => longtail::generate(n, s.subpops as usize, s.zipf, s.classes as usize, noise, r),
         Dataset::Sines => {
             let freqs = s.freqs.iter().copied().filter(|f| f.is_finite()).collect();
             oned::generate(n, &Target::Sines(freqs), noise, r)
@@ -221,10 +233,10 @@ pub fn points(s: &DataSpec) -> Points {
             let coords = s.pts.iter().flat_map(|p| [finite(p.x), finite(p.y)]).collect();
             if s.custom_regression {
                 let targets = s.pts.iter().map(|p| finite(p.v)).collect();
-                Points { dim: 2, coords, labels: vec![0; s.pts.len()], targets }
+                Points { dim: 2, coords, labels: vec![0; s.pts.len()], targets, groups: vec![] }
             } else {
                 let labels = s.pts.iter().map(|p| custom_class(p.v)).collect();
-                Points { dim: 2, coords, labels, targets: vec![] }
+                Points { dim: 2, coords, labels, ..Default::default() }
             }
         }
     }
@@ -263,7 +275,8 @@ pub fn build(s: &DataSpec) -> Data {
         };
         let y: Vec<u8> = idx.iter().map(|&i| p.labels[i]).collect();
         let r = if classes == 0 { idx.iter().map(|&i| p.targets[i] as f32).collect() } else { vec![] };
-        Split { x, raw, clean: y.clone(), flipped: vec![false; y.len()], y, r }
+        let subpop = if p.groups.len() == p.len() { idx.iter().map(|&i| p.groups[i]).collect() } else { vec![] };
+        Split { x, raw, clean: y.clone(), flipped: vec![false; y.len()], y, r, subpop }
     };
     let mut train = split(&order[..k]);
     let test = split(&order[k..]);

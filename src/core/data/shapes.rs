@@ -96,7 +96,8 @@ pub const XOR_MU2: (f64, f64) = (3.0, -3.0);
 pub fn xor_clusters(n: usize, dim: usize, noise: f64, r: &mut Rng) -> Points {
     let dim = dim.clamp(2, 100);
     let sd = 6.0 * noise;
-    let mut p = Points { dim, coords: Vec::with_capacity(n * dim), labels: Vec::with_capacity(n), targets: vec![] };
+    let mut p =
+        Points { dim, coords: Vec::with_capacity(n * dim), labels: Vec::with_capacity(n), ..Default::default() };
     for i in 0..n {
         let c = i % 4;
         let (mx, my) = if c < 2 { XOR_MU1 } else { XOR_MU2 };
