@@ -174,6 +174,9 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
         "wd" => float(e.wd),
         "steps" => int(e.steps.into()),
         "backend" => name_of(&e.backend).eq_ignore_ascii_case(t),
+        "p" => int(e.p.into()),
+        "op" => name_of(&e.op).eq_ignore_ascii_case(t),
+        "corrupt" => float(e.corrupt),
         "show_test" | "resid" | "nesterov" | "discretize" | "logx" => {
             let field = match key {
                 "show_test" => e.show_test,
@@ -383,6 +386,9 @@ fn each_bad_field_alone_is_named_and_defaulted_or_clamped() {
         ("opt", &["rmsprop"]),
         ("backend", &["cuda", "gpu"]),
         ("show_test", &["2", "yes", ""]),
+        ("p", &["4", "24", "252", "x", "-1"]),
+        ("op", &["pow", ""]),
+        ("corrupt", &["0.95", "-1", "NaN"]),
     ];
     for (key, values) in bad {
         for v in *values {
@@ -423,6 +429,9 @@ fn each_bad_field_alone_is_named_and_defaulted_or_clamped() {
                 "opt" => e.opt = def.opt,
                 "backend" => e.backend = def.backend,
                 "show_test" => e.show_test = def.show_test,
+                "p" => e.p = def.p,
+                "op" => e.op = def.op,
+                "corrupt" => e.corrupt = def.corrupt,
                 _ => {}
             }
             assert_eq!(e, def, "{input}");
@@ -438,7 +447,8 @@ fn cli() -> Command {
 fn cost(e: &Experiment, steps: u64) -> u64 {
     let w = e.widths();
     let p: u64 = w.windows(2).map(|x| (x[0] * x[1]) as u64).sum();
-    p * (7 * e.n as u64 + 3 * steps * e.batch() as u64)
+    let points = (e.n_train() + e.n_test()) as u64;
+    p * (7 * points + 3 * steps * e.batch() as u64)
 }
 
 #[test]

@@ -70,6 +70,9 @@ fn all_changed() -> Experiment {
         discretize: true,
         logx: true,
         hide: vec!["lr".into(), "wd".into()],
+        p: 31,
+        op: ModOp::Cube,
+        corrupt: 0.3,
     }
 }
 
@@ -112,7 +115,7 @@ fn encodes_only_non_defaults_in_field_order() {
          &w0=30&resid=1&hourglass=4&loss=ce&opt=momentum&lr=0.001&momentum=0.8&nesterov=1&beta1=0.5\
          &beta2=0.98&sched=cosine&warmup=50&decay_every=300&decay=0.1&bs=32&clip=1.5&l1=0.001&l2=0.01\
          &wd=0.5&dropout=0.2&smooth=0.1&gnoise=0.01&init=mup&alpha=3&base=16&seeds=8&steps=5000\
-         &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd"
+         &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd&p=31&op=cube&corrupt=0.3"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -202,7 +205,7 @@ fn enums_and_flags() {
     let (e, n) = one("data=donut", "data");
     assert_eq!(e.data, Dataset::Circle);
     assert!(n.message.starts_with("expected one of circle, xor, gauss, spiral, moons,"), "{}", n.message);
-    assert!(n.message.ends_with("custom, using default circle"), "{}", n.message);
+    assert!(n.message.ends_with("custom, mod, digits, using default circle"), "{}", n.message);
     assert!(one("show_test=yes", "show_test").0.show_test);
 }
 
@@ -400,6 +403,11 @@ fn experiment() -> impl Strategy<Value = Experiment> {
         (f32_in(limits::W0), any::<bool>(), 0..=64u32, f32_in(limits::MOMENTUM), f32_in(limits::BETA2)),
         (f32_in(limits::CLIP), f32_in(limits::DROPOUT), f32_in(limits::SMOOTH), f32_in(limits::ALPHA)),
         (limits::SEEDS.0..=limits::SEEDS.1, any::<bool>(), prop::sample::subsequence(vec!["lr", "wd", "data"], 0..=3)),
+        (
+            select(vec![5u32, 7, 23, 31, 67, 97, 113, 251]),
+            select(grokpad::experiment::types::OP.iter().map(|d| d.1).collect::<Vec<_>>()),
+            f32_in(limits::CORRUPT),
+        ),
     );
     (a, b, c).prop_map(
         |(
@@ -413,6 +421,7 @@ fn experiment() -> impl Strategy<Value = Experiment> {
                 (w0, resid, hourglass, momentum, beta2),
                 (clip, dropout, smooth, alpha),
                 (seeds, logx, hide),
+                (p, op, corrupt),
             ),
         )| {
             let mut features = vec![Feature::X];
@@ -453,8 +462,22 @@ fn experiment() -> impl Strategy<Value = Experiment> {
                 show_test,
                 logx,
                 hide: hide.into_iter().map(String::from).collect(),
+                p,
+                op,
+                corrupt,
                 ..Default::default()
             };
+            // The grokking datasets corrupt with `corrupt`, the others with `flip`; only `mod`
+            // trains on less than a tenth; digits has at most 1200 training images.
+            if e.data.is_vector() {
+                e.flip = 0.0;
+            }
+            if e.data != Dataset::Mod {
+                e.train = e.train.max(limits::TRAIN_PLAYGROUND_MIN);
+            }
+            if e.data == Dataset::Digits {
+                e.n = e.n.min(1200);
+            }
             // A consistent experiment (the codec reports the cross-key conflicts).
             if e.is_regression() {
                 (e.flip, e.loss) = (0.0, Loss::Mse);
@@ -598,4 +621,27 @@ fn list_keys_and_cross_key_rules() {
     assert_eq!(clean("data=xorclusters&dim=50").widths(), vec![50, 4, 2, 1]);
     assert_eq!(one("hide=lr,bogus", "hide").0.hide, vec!["lr".to_string()]);
     assert_eq!(one("freqs=1,100", "freqs").0.freqs, vec![1.0, 64.0]);
+}
+
+#[test]
+fn grokking_data_keys() {
+    // data=mod: p moves to the nearest prime; train may go down to 0.05; inputs 2p, p classes.
+    let e = clean("data=mod&p=31&op=div&train=0.05&corrupt=0.3");
+    assert_eq!((e.p, e.op, e.train, e.corrupt), (31, ModOp::Div, 0.05, 0.3));
+    assert_eq!((e.inputs(), e.outputs(), e.uses_ce(), e.n_train() + e.n_test()), (62, 31, true, 31 * 30));
+    assert_eq!(e.widths(), vec![62, 4, 2, 31]);
+    let (e, n) = one("data=mod&p=24", "p");
+    assert_eq!((e.p, n.message.as_str()), (23, "not a prime, using the nearest prime 23"));
+    assert_eq!(one("data=mod&p=1000", "p").0.p, 251);
+    assert_eq!(one("data=mod&op=pow", "op").0.op, ModOp::Add);
+    // Only mod trains on less than a tenth; corruption of mod/digits is `corrupt`, not `flip`.
+    assert_eq!(one("data=circle&train=0.05", "train").0.train, 0.1);
+    let (e, n) = one("data=mod&flip=0.2", "flip");
+    assert!((e.flip == 0.0) && n.message.contains("corrupt"), "{}", n.message);
+    assert_eq!(one("data=mod&corrupt=0.95", "corrupt").0.corrupt, 0.9);
+    // digits: n training images (at most 1200), 64 inputs, 10 classes, 597 test images.
+    let e = clean("data=digits&n=1000");
+    assert_eq!((e.n_train(), e.n_test(), e.inputs(), e.outputs()), (1000, 597, 64, 10));
+    assert_eq!(one("data=digits&n=5000", "n").0.n, 1200);
+    assert_eq!(clean("data=circle&n=5000").n, 5000);
 }

@@ -9,6 +9,7 @@ pub mod hostile;
 mod keys;
 mod lists;
 pub mod presets;
+mod rules;
 pub mod types;
 pub mod url;
 
@@ -20,7 +21,7 @@ pub const URL_VERSION: u32 = 1;
 /// Limits of the URL's numeric fields (inclusive). Out-of-range values are clamped and reported.
 pub mod limits {
     pub const N: (u32, u32) = (20, 10_000);
-    pub const TRAIN: (f32, f32) = (0.1, 0.9);
+    pub const TRAIN: (f32, f32) = (0.05, 0.9);
     pub const NOISE: (f32, f32) = (0.0, 50.0);
     pub const MAX_LAYERS: usize = 8;
     pub const WIDTH: (u32, u32) = (1, 1024);
@@ -56,6 +57,12 @@ pub mod limits {
     pub const ALPHA: (f32, f32) = (0.0, 100.0);
     pub const BASE: (u32, u32) = (1, 1024);
     pub const SEEDS: (u32, u32) = (1, 64);
+    /// `data=mod`: the modulus (a non-prime is moved to the nearest prime).
+    pub const P: (u32, u32) = (5, 251);
+    /// Fraction of training labels corrupted (`data=mod`, `data=digits`; Doshi et al. 2024).
+    pub const CORRUPT: (f32, f32) = (0.0, 0.9);
+    /// Smallest training fraction of the 2-D playground data (`data=mod` goes down to `TRAIN.0`).
+    pub const TRAIN_PLAYGROUND_MIN: f32 = 0.1;
 }
 
 pub use types::*;
@@ -143,6 +150,13 @@ pub struct Experiment {
     pub logx: bool,
     /// Classroom links: URL keys whose controls the page hides.
     pub hide: Vec<String>,
+    /// `data=mod`: the prime modulus p (inputs 2p, classes p).
+    pub p: u32,
+    /// `data=mod`: the operation.
+    pub op: ModOp,
+    /// `data=mod` / `data=digits`: fraction of training labels replaced by a different random
+    /// class (Doshi et al. 2024, "To grok or not to grok"); test labels never change.
+    pub corrupt: f32,
 }
 
 impl Default for Experiment {
@@ -196,6 +210,9 @@ impl Default for Experiment {
             discretize: false,
             logx: false,
             hide: Vec::new(),
+            p: 23,
+            op: ModOp::Add,
+            corrupt: 0.0,
         }
     }
 }
@@ -203,12 +220,30 @@ impl Default for Experiment {
 impl Experiment {
     /// Number of training points (at least 1, at most n-1).
     pub fn n_train(&self) -> usize {
-        let n = self.n as usize;
-        ((self.n as f32 * self.train).round() as usize).clamp(1, n.saturating_sub(1).max(1))
+        match self.data {
+            Dataset::Mod => crate::core::data::n_train(self.n_pairs(), self.train),
+            Dataset::Digits => crate::core::data::digits::n_train(self.n),
+            _ => {
+                let n = self.n as usize;
+                ((self.n as f32 * self.train).round() as usize).clamp(1, n.saturating_sub(1).max(1))
+            }
+        }
     }
     /// Number of test points.
     pub fn n_test(&self) -> usize {
-        (self.n as usize).saturating_sub(self.n_train())
+        match self.data {
+            Dataset::Mod => self.n_pairs() - self.n_train(),
+            Dataset::Digits => crate::core::data::digits::TEST,
+            _ => (self.n as usize).saturating_sub(self.n_train()),
+        }
+    }
+    /// `data=mod`: the modulus used (`p`, or the nearest prime).
+    pub fn modulus(&self) -> usize {
+        crate::core::data::modular::modulus(self.p)
+    }
+    /// `data=mod`: number of pairs (p², or p(p − 1) for `div`).
+    pub fn n_pairs(&self) -> usize {
+        crate::core::data::modular::n_pairs(self.modulus(), self.op)
     }
     /// Effective batch size: `bs` clamped to the training set.
     pub fn batch(&self) -> usize {
@@ -226,6 +261,8 @@ impl Experiment {
     pub fn classes_out(&self) -> usize {
         match self.data {
             d if d.is_regression() => 0,
+            Dataset::Mod => self.modulus(),
+            Dataset::Digits => crate::core::data::digits::CLASSES,
             Dataset::Rings => self.classes as usize,
             Dataset::Custom => {
                 let top = self.pts.iter().map(|p| p.v.max(0.0) as usize).max().unwrap_or(1);
@@ -250,8 +287,11 @@ impl Experiment {
     /// Model inputs: `dim` coordinates for XOR clusters, else the features (those using y
     /// dropped for 1-D data) plus two per random Fourier feature.
     pub fn inputs(&self) -> usize {
-        if self.data == Dataset::Xorclusters {
-            return self.dim as usize;
+        match self.data {
+            Dataset::Xorclusters => return self.dim as usize,
+            Dataset::Mod => return 2 * self.modulus(),
+            Dataset::Digits => return crate::core::data::digits::PIXELS,
+            _ => {}
         }
         let uses_y = |f: &Feature| matches!(f, Feature::Y | Feature::Y2 | Feature::Xy | Feature::Siny);
         let f = self.features.iter().filter(|f| !(self.data.is_1d() && uses_y(f))).count();

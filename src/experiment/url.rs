@@ -17,6 +17,7 @@ use std::fmt;
 use super::fields::{join, name, wide, Notes};
 pub use super::keys::{keys_markdown, KeyDoc, KEYS};
 use super::lists::{fmt_names, fmt_points};
+use super::rules;
 use super::types::*;
 use super::{limits, Experiment, URL_VERSION};
 
@@ -73,6 +74,9 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("discretize", b(e.discretize)),
         ("logx", b(e.logx)),
         ("hide", e.hide.join(",")),
+        ("p", e.p.to_string()),
+        ("op", name(OP, e.op).to_string()),
+        ("corrupt", e.corrupt.to_string()),
     ]
 }
 
@@ -145,12 +149,13 @@ pub fn decode(input: &str) -> Decoded {
             "v" => n.version(raw),
             "seed" => e.seed = n.seed(raw, d.seed),
             "data" => e.data = n.pick(k, raw, DATA, d.data),
-            "n" => e.n = n.int(k, raw, d.n.into(), wide(limits::N)) as u32,
-            "train" => e.train = n.float(k, raw, d.train, limits::TRAIN),
+            "n" => e.n = n.int(k, raw, d.n.into(), rules::n_range(e.data)) as u32,
+            // `data` is read first: only `mod` trains on less than a tenth of its points.
+            "train" => e.train = n.float(k, raw, d.train, rules::train_range(e.data)),
             "noise" => e.noise = n.float(k, raw, d.noise, limits::NOISE),
             "classes" => e.classes = n.int(k, raw, d.classes.into(), wide(limits::CLASSES)) as u32,
             "dim" => e.dim = n.int(k, raw, d.dim.into(), wide(limits::DIM)) as u32,
-            "flip" => e.flip = n.float(k, raw, d.flip, limits::FLIP),
+            "flip" => e.flip = rules::flip(n, raw, e.data),
             "labels" => e.labels = n.pick(k, raw, LABELS, d.labels),
             "freqs" => e.freqs = n.floats(k, raw, &d.freqs, limits::FREQ, limits::MAX_FREQS),
             "pts" => e.pts = n.points(raw),
@@ -191,6 +196,9 @@ pub fn decode(input: &str) -> Decoded {
             "discretize" => e.discretize = n.flag(k, raw, d.discretize),
             "logx" => e.logx = n.flag(k, raw, d.logx),
             "hide" => e.hide = n.hidden(raw),
+            "p" => e.p = rules::prime(n, raw),
+            "op" => e.op = n.pick(k, raw, OP, d.op),
+            "corrupt" => e.corrupt = n.float(k, raw, d.corrupt, limits::CORRUPT),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }
@@ -220,7 +228,7 @@ fn reconcile(e: &mut Experiment, n: &mut Notes) {
         if e.flip > 0.0 || e.labels == Labels::Random {
             n.push("flip", &e.flip.to_string(), "label noise applies to classification data only, ignored");
         }
-    } else if e.loss == Loss::Mse && e.classes_out() > 2 {
+    } else if e.loss == Loss::Mse && e.classes_out() > 2 && !e.data.is_vector() {
         n.push("loss", "mse", "more than two classes use softmax cross-entropy");
     }
     if e.data == Dataset::Custom && e.pts.len() < 4 {

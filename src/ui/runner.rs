@@ -264,6 +264,9 @@ impl Runner {
         let mut new = Session::new(old.exp.clone(), d, Box::new(CpuBackend::new(s, step)), step);
         new.history = old.history;
         new.history.truncate_after(step);
+        let rows = new.history.rows();
+        new.milestones =
+            crate::train::grok::Milestones::from_points(rows.iter().map(|r| (r.step, r.train_acc, r.test_acc)));
         let note = Some(format!("{why}; resumed on the CPU from step {step}"));
         self.install(new, BackendInfo { kind: "cpu", label: "CPU".into(), note });
         true

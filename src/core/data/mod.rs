@@ -7,7 +7,9 @@
 //!   dimensions (Xu & Gu 2024);
 //! - [`oned`]: 1-D regression targets (sum of sines, step, |x|, chirp);
 //! - [`labels`]: flipped and random training labels; [`features`]: model inputs ([`Lift`]);
-//! - [`csv`]: import and export.
+//! - [`csv`]: import and export;
+//! - [`modular`]: a ∘ b mod p over all pairs (grokking), [`digits`]: scikit-learn's 8×8 digits;
+//!   both build their own splits (see their docs) and corrupt labels with `corrupt`.
 //!
 //! Every generator draws from the `DATA` stream of the seed and returns its points unshuffled;
 //! [`build`] shuffles them with the `SPLIT` stream (the same permutation for every dataset of
@@ -16,8 +18,10 @@
 //! 0–50 slider; generators receive `noise / 100`.
 
 pub mod csv;
+pub mod digits;
 pub mod features;
 pub mod labels;
+pub mod modular;
 pub mod oned;
 pub mod shapes;
 pub mod tfp;
@@ -124,6 +128,10 @@ pub struct DataSpec {
     pub features: Vec<Feature>,
     pub rff: u32,
     pub rff_scale: f32,
+    /// `data=mod`: modulus and operation; `mod`/`digits`: corrupted training-label fraction.
+    pub p: u32,
+    pub op: crate::experiment::ModOp,
+    pub corrupt: f32,
 }
 
 impl Default for DataSpec {
@@ -151,6 +159,9 @@ impl From<&Experiment> for DataSpec {
             features: e.features.clone(),
             rff: e.rff,
             rff_scale: e.rff_scale,
+            p: e.p,
+            op: e.op,
+            corrupt: e.corrupt,
         }
     }
 }
@@ -167,6 +178,8 @@ impl DataSpec {
             return 0;
         }
         match self.data {
+            Dataset::Mod => modular::modulus(self.p),
+            Dataset::Digits => digits::CLASSES,
             Dataset::Rings => self.classes.clamp(2, 5) as usize,
             Dataset::Custom => self.pts.iter().map(|p| custom_class(p.v) as usize + 1).max().unwrap_or(2).max(2),
             _ => 2,
@@ -176,6 +189,8 @@ impl DataSpec {
     pub fn lift(&self) -> Lift {
         match self.data {
             Dataset::Xorclusters => Lift::Coords { dim: self.dim.clamp(2, 100) as usize },
+            Dataset::Mod => Lift::Coords { dim: 2 * modular::modulus(self.p) },
+            Dataset::Digits => Lift::Coords { dim: digits::PIXELS },
             d => Lift::features(&self.features, d.is_1d(), self.rff as usize, self.rff_scale, self.seed),
         }
     }
@@ -216,6 +231,8 @@ pub fn points(s: &DataSpec) -> Points {
         Dataset::Step => oned::generate(n, &Target::Step, noise, r),
         Dataset::Abs => oned::generate(n, &Target::Abs, noise, r),
         Dataset::Chirp => oned::generate(n, &Target::Chirp, noise, r),
+        // Built whole by their own modules (`build` dispatches them); no generated points.
+        Dataset::Mod | Dataset::Digits => Points::default(),
         Dataset::Custom => {
             let finite = |v: f32| if v.is_finite() { v as f64 } else { 0.0 };
             let coords = s.pts.iter().flat_map(|p| [finite(p.x), finite(p.y)]).collect();
@@ -248,6 +265,11 @@ pub fn inputs(e: &Experiment) -> usize {
 
 /// The data of `s`: generated, shuffled by seed, split, labels corrupted, lifted.
 pub fn build(s: &DataSpec) -> Data {
+    match s.data {
+        Dataset::Mod => return modular::build(s),
+        Dataset::Digits => return digits::build(s),
+        _ => {}
+    }
     let p = points(s);
     let mut order: Vec<usize> = (0..p.len()).collect();
     Rng::new(s.seed, stream::SPLIT).shuffle(&mut order);
