@@ -259,11 +259,12 @@ fn run(
         std::fs::write(&path, csv).map_err(|err| (1, format!("cannot write {}: {err}", path.display())))?;
     }
     let (tr, te) = (last.train[0], last.test[0]);
-    let memo = if e.is_regression() || !(e.flip > 0.0 || e.labels == crate::experiment::Labels::Random) {
-        None
-    } else {
-        Some(memorization(&mut session)?)
-    };
+    let memo =
+        if e.is_regression() || !(e.flip > 0.0 || e.corrupt > 0.0 || e.labels == crate::experiment::Labels::Random) {
+            None
+        } else {
+            Some(memorization(&mut session)?)
+        };
     let per_model: Vec<serde_json::Value> = (0..last.train.len())
         .map(|m| model_json(&e, &last, m, memo.as_ref().map(|v| v[m]), session.data.test.is_empty()))
         .collect();
@@ -279,6 +280,10 @@ fn run(
     out["notices"] = dec.notices.iter().map(|n| n.to_string()).collect::<Vec<_>>().into();
     if per_model.len() > 1 {
         out["seeds"] = per_model.into();
+    }
+    if e.data.is_vector() {
+        // Model 0's first evaluated steps at train acc ≥ 0.99, test acc ≥ 0.9 and ≥ 0.95.
+        out["grok"] = serde_json::to_value(session.milestones).unwrap_or_default();
     }
     if timings {
         out["adapter"] = label.clone().into();

@@ -374,3 +374,66 @@ fn experiment_counts_match_the_data() {
         }
     }
 }
+
+#[test]
+fn modular_pairs_split_labels_and_corruption() {
+    use grokpad::core::data::modular::{apply, n_pairs};
+    use grokpad::experiment::ModOp;
+    for op in [ModOp::Add, ModOp::Sub, ModOp::Mul, ModOp::Div, ModOp::Sq, ModOp::Cube] {
+        let s = DataSpec { data: D::Mod, p: 24, op, train: 0.3, ..Default::default() };
+        let d = build(&s);
+        let p = 23;
+        assert_eq!((d.inputs, d.classes), (2 * p, p), "{op:?}: p=24 → 23");
+        let total = n_pairs(p, op);
+        assert_eq!(d.train.len() + d.test.len(), total);
+        assert_eq!(d.train.len(), (0.3 * total as f32).round() as usize);
+        // Every pair once, one-hot a ‖ one-hot b, label a ∘ b mod p (never corrupted here).
+        let mut seen = std::collections::HashSet::new();
+        for sp in [&d.train, &d.test] {
+            for i in 0..sp.len() {
+                let row = &sp.x[i * 2 * p..(i + 1) * 2 * p];
+                let (a, b) = (sp.raw[2 * i] as usize, sp.raw[2 * i + 1] as usize);
+                assert_eq!(row.iter().sum::<f32>(), 2.0);
+                assert_eq!((row[a], row[p + b]), (1.0, 1.0));
+                assert_eq!(sp.y[i] as u64, apply(op, a as u64, b as u64, p as u64));
+                assert!(op != ModOp::Div || b != 0);
+                assert!(seen.insert((a, b)), "{op:?}: pair ({a}, {b}) twice");
+            }
+        }
+        assert_eq!(d, build(&s));
+        assert_ne!(d.train.raw, build(&DataSpec { seed: 7, ..s.clone() }).train.raw, "split by seed");
+    }
+    // corrupt: exactly round(ξ·n) training labels move to another class; test never changes.
+    let s = DataSpec { data: D::Mod, p: 31, train: 0.5, corrupt: 0.4, ..Default::default() };
+    let (d, clean) = (build(&s), build(&DataSpec { corrupt: 0.0, ..s.clone() }));
+    let moved = d.train.flipped.iter().filter(|&&f| f).count();
+    assert_eq!(moved, flip_count(0.4, d.train.len()));
+    for i in 0..d.train.len() {
+        assert_eq!(d.train.clean[i], clean.train.y[i]);
+        assert_eq!(d.train.flipped[i], d.train.y[i] != d.train.clean[i]);
+    }
+    assert_eq!((d.test.clone(), d.train.x.clone()), (clean.test, clean.train.x));
+    assert!(d.test.flipped.iter().all(|f| !f));
+}
+
+#[test]
+fn digits_fixed_test_split_and_scaled_pixels() {
+    let s = |n: u32, seed: u64| DataSpec { data: D::Digits, n, seed, ..Default::default() };
+    let (small, large) = (build(&s(100, 3)), build(&s(1200, 3)));
+    assert_eq!((small.inputs, small.classes, small.train.len(), small.test.len()), (64, 10, 100, 597));
+    assert_eq!(large.train.len(), 1200);
+    // The test split does not depend on n; the first training images are shared.
+    assert_eq!(small.test, large.test);
+    assert_eq!(small.train.x[..], large.train.x[..100 * 64]);
+    assert_ne!(small.test, build(&s(100, 4)).test, "test split fixed by seed");
+    assert!(large.train.x.iter().chain(&large.test.x).all(|&v| (0.0..=1.0).contains(&v)));
+    assert!(large.train.x.contains(&1.0), "pixels of 16 scale to 1");
+    // Train + test of n = 1200 are all 1797 images once: their class counts are sklearn's.
+    let mut count = [0usize; 10];
+    for y in large.train.y.iter().chain(&large.test.y) {
+        count[*y as usize] += 1;
+    }
+    assert_eq!(count, [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]);
+    let c = build(&DataSpec { corrupt: 0.5, ..s(200, 3) });
+    assert_eq!(c.train.flipped.iter().filter(|&&f| f).count(), 100);
+}

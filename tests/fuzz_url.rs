@@ -204,6 +204,9 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
             (t.is_empty() && got.is_empty())
                 || parts.len() == got.len() && parts.iter().zip(got).all(|(p, v)| *p == Some(*v))
         }
+        "p" => int(e.p.into()),
+        "op" => name_of(&e.op).eq_ignore_ascii_case(t),
+        "corrupt" => float(e.corrupt),
         "show_test" | "resid" | "nesterov" | "discretize" | "logx" => {
             let field = match key {
                 "show_test" => e.show_test,
@@ -417,6 +420,9 @@ fn each_bad_field_alone_is_named_and_defaulted_or_clamped() {
         ("sweep", &["height", "width"]),
         ("sweep_values", &["1,2"]),
         ("sweep2", &["lr"]),
+        ("p", &["4", "24", "252", "x", "-1"]),
+        ("op", &["pow", ""]),
+        ("corrupt", &["0.95", "-1", "NaN"]),
     ];
     for (key, values) in bad {
         for v in *values {
@@ -458,6 +464,9 @@ fn each_bad_field_alone_is_named_and_defaulted_or_clamped() {
                 "backend" => e.backend = def.backend,
                 "show_test" => e.show_test = def.show_test,
                 "wedit" => e.wedit = def.wedit.clone(),
+                "p" => e.p = def.p,
+                "op" => e.op = def.op,
+                "corrupt" => e.corrupt = def.corrupt,
                 _ => {}
             }
             assert_eq!(e, def, "{input}");
@@ -473,7 +482,8 @@ fn cli() -> Command {
 fn cost(e: &Experiment, steps: u64) -> u64 {
     let w = e.widths();
     let p: u64 = w.windows(2).map(|x| (x[0] * x[1]) as u64).sum();
-    p * (7 * e.n as u64 + 3 * steps * e.batch() as u64)
+    let points = (e.n_train() + e.n_test()) as u64;
+    p * (7 * points + 3 * steps * e.batch() as u64)
 }
 
 #[test]

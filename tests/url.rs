@@ -83,6 +83,9 @@ fn all_changed() -> Experiment {
         score_step: 50,
         prune: 0.3,
         prune_side: PruneSide::Hard,
+        p: 31,
+        op: ModOp::Cube,
+        corrupt: 0.3,
     }
 }
 
@@ -128,7 +131,8 @@ fn encodes_only_non_defaults_in_field_order() {
          &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd&wedit=100:1:2:3:-0.5\
          &sweep=width&sweep_values=1,2,4&sweep2=lr&sweep2_values=0.01,0.1\
          &frozen=1&ridge=0.5&subpops=100&zipf=2\
-         &score=el2n&score_step=50&prune=0.3&prune_side=hard"
+         &score=el2n&score_step=50&prune=0.3&prune_side=hard\
+         &p=31&op=cube&corrupt=0.3"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -218,7 +222,7 @@ fn enums_and_flags() {
     let (e, n) = one("data=donut", "data");
     assert_eq!(e.data, Dataset::Circle);
     assert!(n.message.starts_with("expected one of circle, xor, gauss, spiral, moons,"), "{}", n.message);
-    assert!(n.message.ends_with("custom, using default circle"), "{}", n.message);
+    assert!(n.message.ends_with("custom, mod, digits, using default circle"), "{}", n.message);
     assert!(one("show_test=yes", "show_test").0.show_test);
     let e = clean("data=longtail&classes=2&score=memo&prune_side=random&frozen=1");
     assert_eq!(
@@ -484,6 +488,11 @@ fn experiment() -> impl Strategy<Value = Experiment> {
                 .prop_map(|(step, layer, from, to, value)| WeightEdit { step, layer, from, to, value }),
             0..=4,
         ),
+        (
+            select(vec![5u32, 7, 23, 31, 67, 97, 113, 251]),
+            select(grokpad::experiment::types::OP.iter().map(|d| d.1).collect::<Vec<_>>()),
+            f32_in(limits::CORRUPT),
+        ),
     );
     (a, b, c).prop_map(
         |(
@@ -498,6 +507,7 @@ fn experiment() -> impl Strategy<Value = Experiment> {
                 (clip, dropout, smooth, alpha),
                 (seeds, logx, hide),
                 mut wedit,
+                (p, op, corrupt),
             ),
         )| {
             wedit.sort_by_key(|w| w.step);
@@ -540,8 +550,22 @@ fn experiment() -> impl Strategy<Value = Experiment> {
                 logx,
                 hide: hide.into_iter().map(String::from).collect(),
                 wedit,
+                p,
+                op,
+                corrupt,
                 ..Default::default()
             };
+            // The grokking datasets corrupt with `corrupt`, the others with `flip`; only `mod`
+            // trains on less than a tenth; digits has at most 1200 training images.
+            if e.data.is_vector() {
+                e.flip = 0.0;
+            }
+            if e.data != Dataset::Mod {
+                e.train = e.train.max(limits::TRAIN_PLAYGROUND_MIN);
+            }
+            if e.data == Dataset::Digits {
+                e.n = e.n.min(1200);
+            }
             // A consistent experiment (the codec reports the cross-key conflicts).
             if e.is_regression() {
                 (e.flip, e.loss) = (0.0, Loss::Mse);
@@ -712,4 +736,27 @@ fn list_keys_and_cross_key_rules() {
     assert_eq!(e.wedit.len(), limits::MAX_WEDITS);
     assert!(n.message.contains("keeping the first"), "{}", n.message);
     assert!(one("wedit=3:1:1:1:1,1:1:1:1:1", "wedit").1.message.contains("sorted"));
+}
+
+#[test]
+fn grokking_data_keys() {
+    // data=mod: p moves to the nearest prime; train may go down to 0.05; inputs 2p, p classes.
+    let e = clean("data=mod&p=31&op=div&train=0.05&corrupt=0.3");
+    assert_eq!((e.p, e.op, e.train, e.corrupt), (31, ModOp::Div, 0.05, 0.3));
+    assert_eq!((e.inputs(), e.outputs(), e.uses_ce(), e.n_train() + e.n_test()), (62, 31, true, 31 * 30));
+    assert_eq!(e.widths(), vec![62, 4, 2, 31]);
+    let (e, n) = one("data=mod&p=24", "p");
+    assert_eq!((e.p, n.message.as_str()), (23, "not a prime, using the nearest prime 23"));
+    assert_eq!(one("data=mod&p=1000", "p").0.p, 251);
+    assert_eq!(one("data=mod&op=pow", "op").0.op, ModOp::Add);
+    // Only mod trains on less than a tenth; corruption of mod/digits is `corrupt`, not `flip`.
+    assert_eq!(one("data=circle&train=0.05", "train").0.train, 0.1);
+    let (e, n) = one("data=mod&flip=0.2", "flip");
+    assert!((e.flip == 0.0) && n.message.contains("corrupt"), "{}", n.message);
+    assert_eq!(one("data=mod&corrupt=0.95", "corrupt").0.corrupt, 0.9);
+    // digits: n training images (at most 1200), 64 inputs, 10 classes, 597 test images.
+    let e = clean("data=digits&n=1000");
+    assert_eq!((e.n_train(), e.n_test(), e.inputs(), e.outputs()), (1000, 597, 64, 10));
+    assert_eq!(one("data=digits&n=5000", "n").0.n, 1200);
+    assert_eq!(clean("data=circle&n=5000").n, 5000);
 }

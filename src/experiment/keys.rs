@@ -22,12 +22,12 @@ pub const KEYS: &[KeyDoc] = &[
     doc("seed", "0–18446744073709551615", "1", "Random seed: data, initial weights, batch order."),
     doc(
         "data",
-        "circle, xor, gauss, spiral, moons, checker, rings, xorclusters, longtail, plane, gauss2, sines, step, abs, chirp, custom",
+        "circle, xor, gauss, spiral, moons, checker, rings, xorclusters, longtail, plane, gauss2, sines, step, abs, chirp, custom, mod, digits",
         "circle",
-        "Dataset: TFP's four, moons, checkerboard, rings (multi-class), XOR clusters in `dim` dimensions, longtail (Zipf mixture of `subpops` subpopulations); regression: plane, gauss2 and the 1-D sines, step, abs, chirp; custom = drawn points (`pts`).",
+        "Dataset: TFP's four, moons, checkerboard, rings (multi-class), XOR clusters in `dim` dimensions, longtail (Zipf mixture of `subpops` subpopulations); regression: plane, gauss2 and the 1-D sines, step, abs, chirp; custom = drawn points (`pts`); mod = a∘b mod `p` over all pairs, one-hot inputs (Power et al. 2022); digits = scikit-learn's 8×8 digits (`n` training images, 597 test).",
     ),
-    doc("n", "20–10000", "500", "Total points generated (train + test)."),
-    doc("train", "0.1–0.9", "0.5", "Fraction of the points used for training."),
+    doc("n", "20–10000", "500", "Total points generated (train + test); `digits`: training images (at most 1200)."),
+    doc("train", "0.05–0.9", "0.5", "Fraction of the points used for training (below 0.1 only for `mod`, which splits its pairs)."),
     doc("noise", "0–50", "0", "Noise, in percent of the data radius."),
     doc("classes", "2–5", "3", "Classes of `rings` and `longtail`."),
     doc("dim", "2–100", "2", "Dimension of `xorclusters` (the page shows the first two coordinates)."),
@@ -115,6 +115,9 @@ pub const KEYS: &[KeyDoc] = &[
         "easy",
         "Which points `prune` removes: lowest scores (easy; Paul et al. recommend keeping the hard ones), highest (hard), or random.",
     ),
+    doc("p", "5–251 (primes)", "23", "`mod`: the modulus p (a non-prime moves to the nearest prime); 2p inputs, p classes."),
+    doc("op", "add, sub, mul, div, sq, cube", "add", "`mod`: a+b, a−b, a·b, a·b⁻¹ (b ≠ 0), a²+b², a³+ab, all mod p."),
+    doc("corrupt", "0–0.9", "0", "`mod`, `digits`: fraction of training labels replaced by a different random class (Doshi et al. 2024); their `flip`."),
 ];
 
 /// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).

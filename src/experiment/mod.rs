@@ -10,6 +10,7 @@ mod keys;
 mod lists;
 pub mod presets;
 pub mod sweepkeys;
+mod rules;
 pub mod types;
 pub mod url;
 
@@ -21,7 +22,7 @@ pub const URL_VERSION: u32 = 1;
 /// Limits of the URL's numeric fields (inclusive). Out-of-range values are clamped and reported.
 pub mod limits {
     pub const N: (u32, u32) = (20, 10_000);
-    pub const TRAIN: (f32, f32) = (0.1, 0.9);
+    pub const TRAIN: (f32, f32) = (0.05, 0.9);
     pub const NOISE: (f32, f32) = (0.0, 50.0);
     pub const MAX_LAYERS: usize = 8;
     pub const WIDTH: (u32, u32) = (1, 1024);
@@ -65,6 +66,12 @@ pub mod limits {
     pub const ZIPF: (f32, f32) = (0.0, 3.0);
     pub const SCORE_STEP: (u64, u64) = (1, 10_000_000);
     pub const PRUNE: (f32, f32) = (0.0, 0.9);
+    /// `data=mod`: the modulus (a non-prime is moved to the nearest prime).
+    pub const P: (u32, u32) = (5, 251);
+    /// Fraction of training labels corrupted (`data=mod`, `data=digits`; Doshi et al. 2024).
+    pub const CORRUPT: (f32, f32) = (0.0, 0.9);
+    /// Smallest training fraction of the 2-D playground data (`data=mod` goes down to `TRAIN.0`).
+    pub const TRAIN_PLAYGROUND_MIN: f32 = 0.1;
 }
 
 pub use sweepkeys::SweepAxis;
@@ -178,6 +185,13 @@ pub struct Experiment {
     pub prune: f32,
     /// Which end of the score ranking `prune` removes.
     pub prune_side: PruneSide,
+    /// `data=mod`: the prime modulus p (inputs 2p, classes p).
+    pub p: u32,
+    /// `data=mod`: the operation.
+    pub op: ModOp,
+    /// `data=mod` / `data=digits`: fraction of training labels replaced by a different random
+    /// class (Doshi et al. 2024, "To grok or not to grok"); test labels never change.
+    pub corrupt: f32,
 }
 
 impl Default for Experiment {
@@ -244,6 +258,9 @@ impl Default for Experiment {
             score_step: 100,
             prune: 0.0,
             prune_side: PruneSide::Easy,
+            p: 23,
+            op: ModOp::Add,
+            corrupt: 0.0,
         }
     }
 }
@@ -251,12 +268,30 @@ impl Default for Experiment {
 impl Experiment {
     /// Number of training points (at least 1, at most n-1).
     pub fn n_train(&self) -> usize {
-        let n = self.n as usize;
-        ((self.n as f32 * self.train).round() as usize).clamp(1, n.saturating_sub(1).max(1))
+        match self.data {
+            Dataset::Mod => crate::core::data::n_train(self.n_pairs(), self.train),
+            Dataset::Digits => crate::core::data::digits::n_train(self.n),
+            _ => {
+                let n = self.n as usize;
+                ((self.n as f32 * self.train).round() as usize).clamp(1, n.saturating_sub(1).max(1))
+            }
+        }
     }
     /// Number of test points.
     pub fn n_test(&self) -> usize {
-        (self.n as usize).saturating_sub(self.n_train())
+        match self.data {
+            Dataset::Mod => self.n_pairs() - self.n_train(),
+            Dataset::Digits => crate::core::data::digits::TEST,
+            _ => (self.n as usize).saturating_sub(self.n_train()),
+        }
+    }
+    /// `data=mod`: the modulus used (`p`, or the nearest prime).
+    pub fn modulus(&self) -> usize {
+        crate::core::data::modular::modulus(self.p)
+    }
+    /// `data=mod`: number of pairs (p², or p(p − 1) for `div`).
+    pub fn n_pairs(&self) -> usize {
+        crate::core::data::modular::n_pairs(self.modulus(), self.op)
     }
     /// Effective batch size: `bs` clamped to the training set.
     pub fn batch(&self) -> usize {
@@ -275,6 +310,8 @@ impl Experiment {
         match self.data {
             d if d.is_regression() => 0,
             Dataset::Rings | Dataset::Longtail => self.classes as usize,
+            Dataset::Mod => self.modulus(),
+            Dataset::Digits => crate::core::data::digits::CLASSES,
             Dataset::Custom => {
                 let top = self.pts.iter().map(|p| p.v.max(0.0) as usize).max().unwrap_or(1);
                 (top + 1).clamp(2, limits::CLASSES.1 as usize)
@@ -298,8 +335,11 @@ impl Experiment {
     /// Model inputs: `dim` coordinates for XOR clusters, else the features (those using y
     /// dropped for 1-D data) plus two per random Fourier feature.
     pub fn inputs(&self) -> usize {
-        if self.data == Dataset::Xorclusters {
-            return self.dim as usize;
+        match self.data {
+            Dataset::Xorclusters => return self.dim as usize,
+            Dataset::Mod => return 2 * self.modulus(),
+            Dataset::Digits => return crate::core::data::digits::PIXELS,
+            _ => {}
         }
         let uses_y = |f: &Feature| matches!(f, Feature::Y | Feature::Y2 | Feature::Xy | Feature::Siny);
         let f = self.features.iter().filter(|f| !(self.data.is_1d() && uses_y(f))).count();

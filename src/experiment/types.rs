@@ -27,6 +27,10 @@ pub enum Dataset {
     Abs,
     Chirp,
     Custom,
+    /// Modular arithmetic `a ∘ b mod p` over all pairs (Power et al. 2022), one-hot inputs.
+    Mod,
+    /// scikit-learn's 8×8 handwritten digits (1,797 images, `data/digits.bin`).
+    Digits,
 }
 
 impl Dataset {
@@ -41,6 +45,25 @@ impl Dataset {
     pub fn is_1d(self) -> bool {
         matches!(self, Dataset::Sines | Dataset::Step | Dataset::Abs | Dataset::Chirp)
     }
+    /// Inputs that are not plot coordinates (one-hot pairs, pixels): fixed inputs and classes,
+    /// softmax cross-entropy, label corruption by `corrupt`, no boundary plot.
+    pub fn is_vector(self) -> bool {
+        matches!(self, Dataset::Mod | Dataset::Digits)
+    }
+}
+
+/// The operation of `data=mod`: `a + b`, `a − b`, `a · b`, `a · b⁻¹` (b ≠ 0), `a² + b²`,
+/// `a³ + ab`, all mod p (Power et al. 2022, "Grokking: Generalization Beyond Overfitting on
+/// Small Algorithmic Datasets").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Sq,
+    Cube,
 }
 
 /// Training labels: as generated, or every one drawn uniformly (Zhang et al. 2017).
@@ -167,6 +190,8 @@ pub const DATA: &[(&str, Dataset)] = &[
     ("abs", Dataset::Abs),
     ("chirp", Dataset::Chirp),
     ("custom", Dataset::Custom),
+    ("mod", Dataset::Mod),
+    ("digits", Dataset::Digits),
 ];
 pub const LABELS: &[(&str, Labels)] = &[("given", Labels::Given), ("random", Labels::Random)];
 pub const FEATURES: &[(&str, Feature)] = &[
@@ -237,6 +262,14 @@ pub const SCORE: &[(&str, ScoreKind)] =
     &[("none", ScoreKind::None), ("memo", ScoreKind::Memo), ("el2n", ScoreKind::El2n), ("grand", ScoreKind::Grand)];
 pub const PRUNE_SIDE: &[(&str, PruneSide)] =
     &[("easy", PruneSide::Easy), ("hard", PruneSide::Hard), ("random", PruneSide::Random)];
+pub const OP: &[(&str, ModOp)] = &[
+    ("add", ModOp::Add),
+    ("sub", ModOp::Sub),
+    ("mul", ModOp::Mul),
+    ("div", ModOp::Div),
+    ("sq", ModOp::Sq),
+    ("cube", ModOp::Cube),
+];
 
 /// The URL name of `v` in `table`.
 pub fn name_in<T: Copy + PartialEq>(table: &[(&'static str, T)], v: T) -> &'static str {

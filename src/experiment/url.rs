@@ -18,6 +18,7 @@ use super::fields::{join, name, wide, Notes};
 pub use super::keys::{keys_markdown, KeyDoc, KEYS};
 use super::lists::{fmt_names, fmt_points, fmt_wedits};
 use super::sweepkeys::{fmt_values, SWEEP};
+use super::rules;
 use super::types::*;
 use super::{limits, Experiment, URL_VERSION};
 
@@ -87,6 +88,9 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("score_step", e.score_step.to_string()),
         ("prune", e.prune.to_string()),
         ("prune_side", name(PRUNE_SIDE, e.prune_side).to_string()),
+        ("p", e.p.to_string()),
+        ("op", name(OP, e.op).to_string()),
+        ("corrupt", e.corrupt.to_string()),
     ]
 }
 
@@ -160,12 +164,13 @@ pub fn decode(input: &str) -> Decoded {
             "v" => n.version(raw),
             "seed" => e.seed = n.seed(raw, d.seed),
             "data" => e.data = n.pick(k, raw, DATA, d.data),
-            "n" => e.n = n.int(k, raw, d.n.into(), wide(limits::N)) as u32,
-            "train" => e.train = n.float(k, raw, d.train, limits::TRAIN),
+            "n" => e.n = n.int(k, raw, d.n.into(), rules::n_range(e.data)) as u32,
+            // `data` is read first: only `mod` trains on less than a tenth of its points.
+            "train" => e.train = n.float(k, raw, d.train, rules::train_range(e.data)),
             "noise" => e.noise = n.float(k, raw, d.noise, limits::NOISE),
             "classes" => e.classes = n.int(k, raw, d.classes.into(), wide(limits::CLASSES)) as u32,
             "dim" => e.dim = n.int(k, raw, d.dim.into(), wide(limits::DIM)) as u32,
-            "flip" => e.flip = n.float(k, raw, d.flip, limits::FLIP),
+            "flip" => e.flip = rules::flip(n, raw, e.data),
             "labels" => e.labels = n.pick(k, raw, LABELS, d.labels),
             "freqs" => e.freqs = n.floats(k, raw, &d.freqs, limits::FREQ, limits::MAX_FREQS),
             "pts" => e.pts = n.points(raw),
@@ -219,6 +224,9 @@ pub fn decode(input: &str) -> Decoded {
             "score_step" => e.score_step = n.int(k, raw, d.score_step.into(), wide(limits::SCORE_STEP)) as u64,
             "prune" => e.prune = n.float(k, raw, d.prune, limits::PRUNE),
             "prune_side" => e.prune_side = n.pick(k, raw, PRUNE_SIDE, d.prune_side),
+            "p" => e.p = rules::prime(n, raw),
+            "op" => e.op = n.pick(k, raw, OP, d.op),
+            "corrupt" => e.corrupt = n.float(k, raw, d.corrupt, limits::CORRUPT),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }
@@ -248,7 +256,7 @@ fn reconcile(e: &mut Experiment, n: &mut Notes) {
         if e.flip > 0.0 || e.labels == Labels::Random {
             n.push("flip", &e.flip.to_string(), "label noise applies to classification data only, ignored");
         }
-    } else if e.loss == Loss::Mse && e.classes_out() > 2 {
+    } else if e.loss == Loss::Mse && e.classes_out() > 2 && !e.data.is_vector() {
         n.push("loss", "mse", "more than two classes use softmax cross-entropy");
     }
     super::sweepkeys::reconcile(e, n);

@@ -149,7 +149,6 @@ pub fn draw_boundary_with<DB: DrawingBackend>(
     points: &[PlotPoint],
     opts: &BoundaryOpts,
 ) -> Result<(), String> {
-    let show_test = opts.show_test;
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     if let Some(g) = grid {
         if g.values.len() != g.res * g.res {
@@ -195,16 +194,18 @@ pub fn draw_boundary_with<DB: DrawingBackend>(
         }
     }
 
-    draw_points(area, points, show_test)
+    draw_points(area, points, opts)
 }
 
 /// Draw `points` on `area` (the [-6, 6]² square, as [`data_to_pixel`]): train points with a
-/// white outline first, then, when `show_test`, test points with a black one.
+/// white outline first, then, when `opts.show_test`, test points with a black one; flipped and
+/// misfit points ringed when `opts` asks for it.
 pub fn draw_points<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     points: &[PlotPoint],
-    show_test: bool,
+    opts: &BoundaryOpts,
 ) -> Result<(), String> {
+    let show_test = opts.show_test;
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let (w, h) = area.dim_in_pixel();
     let side = plot_square(w, h).2;

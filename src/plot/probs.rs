@@ -84,7 +84,7 @@ pub fn draw_prob_boundary<DB: DrawingBackend>(
             start = end;
         }
     }
-    draw_points(area, points, show_test)
+    draw_points(area, points, &super::boundary::BoundaryOpts { show_test, ..Default::default() })
 }
 
 #[cfg(test)]

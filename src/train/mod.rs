@@ -3,6 +3,7 @@
 //! and GPU runs of one URL follow the same trajectory.
 
 pub mod cadence;
+pub mod grok;
 pub mod history;
 pub mod live;
 pub mod lr;
@@ -40,8 +41,10 @@ pub fn setup_with(e: &Experiment, spec: &InitSpec) -> (Data, Setup) {
     }
     let params = plan.params(&layout, e.seed);
     let lr_mask = plan.lr_mask(&layout);
-    // The boundary grid lifted through the experiment's input features (as the data).
-    let grid = data::DataSpec::from(e).lift().apply(&crate::engine::grid_points());
+    // The boundary grid lifted through the experiment's input features (as the data); none for
+    // inputs that are not plot coordinates (one-hot pairs, pixels).
+    let grid =
+        if e.data.is_vector() { vec![] } else { data::DataSpec::from(e).lift().apply(&crate::engine::grid_points()) };
     let s = Setup {
         seed: e.seed,
         grid,
@@ -54,6 +57,8 @@ pub fn setup_with(e: &Experiment, spec: &InitSpec) -> (Data, Setup) {
 pub struct Session {
     /// Live edits: (step, "key=value, …"), drawn on the curves.
     pub markers: Vec<(u64, String)>,
+    /// Grokking milestones of model 0, from every snapshot (`grok`).
+    pub milestones: grok::Milestones,
     pub exp: Experiment,
     pub data: Data,
     pub backend: Box<dyn Backend>,
@@ -108,6 +113,7 @@ impl Session {
             opt,
             sched,
             markers: Vec::new(),
+            milestones: grok::Milestones::default(),
         }
     }
 
@@ -197,7 +203,9 @@ impl Session {
     pub fn pump(&mut self) -> Option<Result<Snapshot, String>> {
         let r = self.backend.poll_snapshot()?;
         if let Ok(s) = &r {
-            self.history.push(Row::from_snapshot(s));
+            let row = Row::from_snapshot(s);
+            self.milestones.observe(row.step, row.train_acc, row.test_acc);
+            self.history.push(row);
             self.last = Some(s.clone());
         }
         Some(r)

@@ -62,7 +62,9 @@ fn redraw(rc: &Shared, ui: Ui) {
     ui.exp.with_untracked(|e| {
         draw::boundary("boundary", s, grid, e);
         let rows = s.rows();
-        draw::set_markers(s.markers.iter().map(|m| m.0 as f64).collect());
+        // Live edits, then the grokking milestones (train acc saturated, test acc past 0.9).
+        let marks = s.markers.iter().map(|m| m.0).chain(s.milestones.markers().into_iter().map(|m| m.0));
+        draw::set_markers(marks.map(|m| m as f64).collect());
         for (id, chart) in CHARTS {
             draw::curves(id, chart, &rows, e.logx);
         }

@@ -40,6 +40,9 @@ fn continue_from(
     new.history = old.history.clone();
     new.history.truncate_after(step);
     new.markers = old.markers.iter().filter(|m| m.0 <= step).cloned().collect();
+    let rows = new.history.rows();
+    new.milestones =
+        crate::train::grok::Milestones::from_points(rows.iter().map(|r| (r.step, r.train_acc, r.test_acc)));
     Ok(new)
 }
 

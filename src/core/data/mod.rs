@@ -8,7 +8,9 @@
 //! - [`longtail`]: Zipf mixture of small subpopulations (Feldman 2020), with subpopulation ids;
 //! - [`oned`]: 1-D regression targets (sum of sines, step, |x|, chirp);
 //! - [`labels`]: flipped and random training labels; [`features`]: model inputs ([`Lift`]);
-//! - [`csv`]: import and export.
+//! - [`csv`]: import and export;
+//! - [`modular`]: a ∘ b mod p over all pairs (grokking), [`digits`]: scikit-learn's 8×8 digits;
+//!   both build their own splits (see their docs) and corrupt labels with `corrupt`.
 //!
 //! Every generator draws from the `DATA` stream of the seed and returns its points unshuffled;
 //! [`build`] shuffles them with the `SPLIT` stream (the same permutation for every dataset of
@@ -17,9 +19,11 @@
 //! 0–50 slider; generators receive `noise / 100`.
 
 pub mod csv;
+pub mod digits;
 pub mod features;
 pub mod labels;
 pub mod longtail;
+pub mod modular;
 pub mod oned;
 pub mod shapes;
 pub mod tfp;
@@ -133,6 +137,10 @@ pub struct DataSpec {
     /// `longtail`: subpopulations and Zipf exponent.
     pub subpops: u32,
     pub zipf: f32,
+    /// `data=mod`: modulus and operation; `mod`/`digits`: corrupted training-label fraction.
+    pub p: u32,
+    pub op: crate::experiment::ModOp,
+    pub corrupt: f32,
 }
 
 impl Default for DataSpec {
@@ -162,6 +170,9 @@ impl From<&Experiment> for DataSpec {
             rff_scale: e.rff_scale,
             subpops: e.subpops,
             zipf: e.zipf,
+            p: e.p,
+            op: e.op,
+            corrupt: e.corrupt,
         }
     }
 }
@@ -179,6 +190,8 @@ impl DataSpec {
         }
         match self.data {
             Dataset::Rings | Dataset::Longtail => self.classes.clamp(2, 5) as usize,
+            Dataset::Mod => modular::modulus(self.p),
+            Dataset::Digits => digits::CLASSES,
             Dataset::Custom => self.pts.iter().map(|p| custom_class(p.v) as usize + 1).max().unwrap_or(2).max(2),
             _ => 2,
         }
@@ -187,6 +200,8 @@ impl DataSpec {
     pub fn lift(&self) -> Lift {
         match self.data {
             Dataset::Xorclusters => Lift::Coords { dim: self.dim.clamp(2, 100) as usize },
+            Dataset::Mod => Lift::Coords { dim: 2 * modular::modulus(self.p) },
+            Dataset::Digits => Lift::Coords { dim: digits::PIXELS },
             d => Lift::features(&self.features, d.is_1d(), self.rff as usize, self.rff_scale, self.seed),
         }
     }
@@ -228,6 +243,8 @@ pub fn points(s: &DataSpec) -> Points {
         Dataset::Step => oned::generate(n, &Target::Step, noise, r),
         Dataset::Abs => oned::generate(n, &Target::Abs, noise, r),
         Dataset::Chirp => oned::generate(n, &Target::Chirp, noise, r),
+        // Built whole by their own modules (`build` dispatches them); no generated points.
+        Dataset::Mod | Dataset::Digits => Points::default(),
         Dataset::Custom => {
             let finite = |v: f32| if v.is_finite() { v as f64 } else { 0.0 };
             let coords = s.pts.iter().flat_map(|p| [finite(p.x), finite(p.y)]).collect();
@@ -260,6 +277,11 @@ pub fn inputs(e: &Experiment) -> usize {
 
 /// The data of `s`: generated, shuffled by seed, split, labels corrupted, lifted.
 pub fn build(s: &DataSpec) -> Data {
+    match s.data {
+        Dataset::Mod => return modular::build(s),
+        Dataset::Digits => return digits::build(s),
+        _ => {}
+    }
     let p = points(s);
     let mut order: Vec<usize> = (0..p.len()).collect();
     Rng::new(s.seed, stream::SPLIT).shuffle(&mut order);
