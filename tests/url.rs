@@ -70,6 +70,7 @@ fn all_changed() -> Experiment {
         discretize: true,
         logx: true,
         hide: vec!["lr".into(), "wd".into()],
+        func: Func::J0,
     }
 }
 
@@ -112,7 +113,7 @@ fn encodes_only_non_defaults_in_field_order() {
          &w0=30&resid=1&hourglass=4&loss=ce&opt=momentum&lr=0.001&momentum=0.8&nesterov=1&beta1=0.5\
          &beta2=0.98&sched=cosine&warmup=50&decay_every=300&decay=0.1&bs=32&clip=1.5&l1=0.001&l2=0.01\
          &wd=0.5&dropout=0.2&smooth=0.1&gnoise=0.01&init=mup&alpha=3&base=16&seeds=8&steps=5000\
-         &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd"
+         &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd&fn=j0"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -202,7 +203,7 @@ fn enums_and_flags() {
     let (e, n) = one("data=donut", "data");
     assert_eq!(e.data, Dataset::Circle);
     assert!(n.message.starts_with("expected one of circle, xor, gauss, spiral, moons,"), "{}", n.message);
-    assert!(n.message.ends_with("custom, using default circle"), "{}", n.message);
+    assert!(n.message.ends_with("custom, fn, using default circle"), "{}", n.message);
     assert!(one("show_test=yes", "show_test").0.show_test);
 }
 
@@ -598,4 +599,18 @@ fn list_keys_and_cross_key_rules() {
     assert_eq!(clean("data=xorclusters&dim=50").widths(), vec![50, 4, 2, 1]);
     assert_eq!(one("hide=lr,bogus", "hide").0.hide, vec!["lr".to_string()]);
     assert_eq!(one("freqs=1,100", "freqs").0.freqs, vec![1.0, 64.0]);
+}
+
+#[test]
+fn kan_function_key() {
+    let e = clean("data=fn&fn=nested4");
+    assert_eq!((e.data, e.func, e.inputs(), e.widths()), (Dataset::Fn, Func::Nested4, 4, vec![4, 4, 2, 1]));
+    assert!(e.is_regression());
+    assert_eq!(clean("data=fn&fn=sum100").inputs(), 100);
+    assert_eq!(clean("data=fn&fn=j0").inputs(), 1);
+    assert_eq!(clean("data=fn").func, Func::Expsin);
+    let (e, n) = one("data=fn&fn=bessel", "fn");
+    assert_eq!(e.func, Func::Expsin);
+    assert!(n.message.contains("j0"), "{n:?}");
+    assert_eq!(decode(&encode(&clean("data=fn&fn=xdivy"))).experiment.func, Func::Xdivy);
 }

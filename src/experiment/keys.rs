@@ -22,9 +22,9 @@ pub const KEYS: &[KeyDoc] = &[
     doc("seed", "0–18446744073709551615", "1", "Random seed: data, initial weights, batch order."),
     doc(
         "data",
-        "circle, xor, gauss, spiral, moons, checker, rings, xorclusters, plane, gauss2, sines, step, abs, chirp, custom",
+        "circle, xor, gauss, spiral, moons, checker, rings, xorclusters, plane, gauss2, sines, step, abs, chirp, custom, fn",
         "circle",
-        "Dataset: TFP's four, moons, checkerboard, rings (multi-class), XOR clusters in `dim` dimensions; regression: plane, gauss2 and the 1-D sines, step, abs, chirp; custom = drawn points (`pts`).",
+        "Dataset: TFP's four, moons, checkerboard, rings (multi-class), XOR clusters in `dim` dimensions; regression: plane, gauss2 and the 1-D sines, step, abs, chirp; custom = drawn points (`pts`); fn = the KAN paper's toy functions (`fn`).",
     ),
     doc("n", "20–10000", "500", "Total points generated (train + test)."),
     doc("train", "0.1–0.9", "0.5", "Fraction of the points used for training."),
@@ -77,6 +77,12 @@ pub const KEYS: &[KeyDoc] = &[
     doc("discretize", "0, 1", "0", "Two-colour decision boundary."),
     doc("logx", "0, 1", "0", "Log step axis on the curves."),
     doc("hide", "comma list of keys", "", "Classroom links: controls the page hides."),
+    doc(
+        "fn",
+        "j0, expsin, xy, xdivy, nested4, sum100",
+        "expsin",
+        "Function of `data=fn` (Liu et al. 2024): J₀(20x); exp(sin(πx)+y²); xy; x/y (|y| ≥ 0.5); exp(½(sin(π(x₁²+x₂²))+sin(π(x₃²+x₄²)))); exp(Σ₁¹⁰⁰ sin²(πxᵢ/2)/100). Inputs uniform in [−1, 1]^d.",
+    ),
 ];
 
 /// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).

@@ -143,6 +143,8 @@ pub struct Experiment {
     pub logx: bool,
     /// Classroom links: URL keys whose controls the page hides.
     pub hide: Vec<String>,
+    /// The function of `data=fn` (URL key `fn`, a Rust keyword).
+    pub func: Func,
 }
 
 impl Default for Experiment {
@@ -196,6 +198,7 @@ impl Default for Experiment {
             discretize: false,
             logx: false,
             hide: Vec::new(),
+            func: Func::Expsin,
         }
     }
 }
@@ -247,11 +250,14 @@ impl Experiment {
             1
         }
     }
-    /// Model inputs: `dim` coordinates for XOR clusters, else the features (those using y
+    /// Model inputs: `dim` coordinates for XOR clusters, the function's d for `fn`, else the features (those using y
     /// dropped for 1-D data) plus two per random Fourier feature.
     pub fn inputs(&self) -> usize {
         if self.data == Dataset::Xorclusters {
             return self.dim as usize;
+        }
+        if self.data == Dataset::Fn {
+            return crate::core::data::fns::dim(self.func);
         }
         let uses_y = |f: &Feature| matches!(f, Feature::Y | Feature::Y2 | Feature::Xy | Feature::Siny);
         let f = self.features.iter().filter(|f| !(self.data.is_1d() && uses_y(f))).count();

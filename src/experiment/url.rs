@@ -73,6 +73,7 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("discretize", b(e.discretize)),
         ("logx", b(e.logx)),
         ("hide", e.hide.join(",")),
+        ("fn", name(FUNC, e.func).to_string()),
     ]
 }
 
@@ -191,6 +192,7 @@ pub fn decode(input: &str) -> Decoded {
             "discretize" => e.discretize = n.flag(k, raw, d.discretize),
             "logx" => e.logx = n.flag(k, raw, d.logx),
             "hide" => e.hide = n.hidden(raw),
+            "fn" => e.func = n.pick(k, raw, FUNC, d.func),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }

@@ -6,6 +6,7 @@
 //! - [`shapes`]: two moons, checkerboard, concentric rings (2–5 classes), XOR clusters in `dim`
 //!   dimensions (Xu & Gu 2024);
 //! - [`oned`]: 1-D regression targets (sum of sines, step, |x|, chirp);
+//! - [`fns`]: the KAN paper's toy functions in d = 1–100 inputs (`data=fn`);
 //! - [`labels`]: flipped and random training labels; [`features`]: model inputs ([`Lift`]);
 //! - [`csv`]: import and export.
 //!
@@ -17,6 +18,7 @@
 
 pub mod csv;
 pub mod features;
+pub mod fns;
 pub mod labels;
 pub mod oned;
 pub mod shapes;
@@ -99,9 +101,10 @@ impl Points {
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
-    /// The plotted coordinates of point `i`.
+    /// The plotted coordinates of point `i` (1-D points: y = 0).
     pub fn xy(&self, i: usize) -> (f64, f64) {
-        (self.coords[i * self.dim], self.coords[i * self.dim + 1])
+        let y = if self.dim >= 2 { self.coords[i * self.dim + 1] } else { 0.0 };
+        (self.coords[i * self.dim], y)
     }
 }
 
@@ -124,6 +127,8 @@ pub struct DataSpec {
     pub features: Vec<Feature>,
     pub rff: u32,
     pub rff_scale: f32,
+    /// The function of `data=fn`.
+    pub func: crate::experiment::Func,
 }
 
 impl Default for DataSpec {
@@ -151,6 +156,7 @@ impl From<&Experiment> for DataSpec {
             features: e.features.clone(),
             rff: e.rff,
             rff_scale: e.rff_scale,
+            func: e.func,
         }
     }
 }
@@ -176,6 +182,7 @@ impl DataSpec {
     pub fn lift(&self) -> Lift {
         match self.data {
             Dataset::Xorclusters => Lift::Coords { dim: self.dim.clamp(2, 100) as usize },
+            Dataset::Fn => Lift::Unit { dim: fns::dim(self.func) },
             d => Lift::features(&self.features, d.is_1d(), self.rff as usize, self.rff_scale, self.seed),
         }
     }
@@ -216,6 +223,7 @@ pub fn points(s: &DataSpec) -> Points {
         Dataset::Step => oned::generate(n, &Target::Step, noise, r),
         Dataset::Abs => oned::generate(n, &Target::Abs, noise, r),
         Dataset::Chirp => oned::generate(n, &Target::Chirp, noise, r),
+        Dataset::Fn => fns::generate(n, s.func, noise, r),
         Dataset::Custom => {
             let finite = |v: f32| if v.is_finite() { v as f64 } else { 0.0 };
             let coords = s.pts.iter().flat_map(|p| [finite(p.x), finite(p.y)]).collect();
@@ -254,9 +262,10 @@ pub fn build(s: &DataSpec) -> Data {
     let k = n_train(p.len(), s.train);
     let (classes, lift) = (s.classes(), s.lift());
     let split = |idx: &[usize]| {
-        let raw: Vec<f32> = idx.iter().flat_map(|&i| [p.xy(i).0 as f32, p.xy(i).1 as f32]).collect();
+        let zoom = if let Lift::Unit { .. } = lift { features::UNIT_ZOOM } else { 1.0 };
+        let raw: Vec<f32> = idx.iter().flat_map(|&i| [(zoom * p.xy(i).0) as f32, (zoom * p.xy(i).1) as f32]).collect();
         let x = match lift {
-            Lift::Coords { .. } => {
+            Lift::Coords { .. } | Lift::Unit { .. } => {
                 idx.iter().flat_map(|&i| p.coords[i * p.dim..(i + 1) * p.dim].iter().map(|&v| v as f32)).collect()
             }
             _ => lift.apply(&raw),
