@@ -9,9 +9,9 @@ pub mod engine;
 pub mod experiment;
 pub mod gpu;
 pub mod plot;
-pub mod sweep;
 pub mod rf;
 pub mod scores;
+pub mod sweep;
 pub mod train;
 
 #[cfg(not(target_arch = "wasm32"))]

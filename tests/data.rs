@@ -437,3 +437,30 @@ fn digits_fixed_test_split_and_scaled_pixels() {
     let c = build(&DataSpec { corrupt: 0.5, ..s(200, 3) });
     assert_eq!(c.train.flipped.iter().filter(|&&f| f).count(), 100);
 }
+
+#[test]
+fn kan_functions_build_with_their_dimension() {
+    use grokpad::core::data::fns::{self, Func};
+    for (f, d) in [(Func::J0, 1), (Func::Expsin, 2), (Func::Nested4, 4), (Func::Sum100, 100)] {
+        let s = DataSpec { data: D::Fn, func: f, n: 200, train: 0.5, ..Default::default() };
+        let data = build(&s);
+        assert_eq!((data.inputs, data.classes, data.train.len()), (d, 0, 100), "{f:?}");
+        let e = grokpad::experiment::Experiment { data: D::Fn, func: f, ..Default::default() };
+        assert_eq!(e.inputs(), d);
+        for sp in [&data.train, &data.test] {
+            assert_eq!((sp.x.len(), sp.raw.len(), sp.r.len()), (sp.len() * d, 2 * sp.len(), sp.len()));
+            for i in 0..sp.len() {
+                let x: Vec<f64> = sp.x[i * d..(i + 1) * d].iter().map(|&v| v as f64).collect();
+                assert!(x.iter().all(|v| v.abs() <= 1.0));
+                assert!((sp.r[i] as f64 - fns::target(f, &x)).abs() < 1e-5);
+                // Plot coordinates: the first two inputs times 6 (1-D: y = 0); the lift maps back.
+                assert!((sp.raw[2 * i] - sp.x[i * d] * 6.0).abs() < 1e-5);
+                let y = if d >= 2 { sp.x[i * d + 1] * 6.0 } else { 0.0 };
+                assert!((sp.raw[2 * i + 1] - y).abs() < 1e-5);
+                let lifted = data.lift.apply(&sp.raw[2 * i..2 * i + 2]);
+                assert_eq!(lifted.len(), d);
+                assert!((lifted[0] - sp.x[i * d]).abs() < 1e-6);
+            }
+        }
+    }
+}

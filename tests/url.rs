@@ -86,6 +86,7 @@ fn all_changed() -> Experiment {
         p: 31,
         op: ModOp::Cube,
         corrupt: 0.3,
+        func: Func::J0,
     }
 }
 
@@ -132,7 +133,7 @@ fn encodes_only_non_defaults_in_field_order() {
          &sweep=width&sweep_values=1,2,4&sweep2=lr&sweep2_values=0.01,0.1\
          &frozen=1&ridge=0.5&subpops=100&zipf=2\
          &score=el2n&score_step=50&prune=0.3&prune_side=hard\
-         &p=31&op=cube&corrupt=0.3"
+         &p=31&op=cube&corrupt=0.3&fn=j0"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -223,6 +224,7 @@ fn enums_and_flags() {
     assert_eq!(e.data, Dataset::Circle);
     assert!(n.message.starts_with("expected one of circle, xor, gauss, spiral, moons,"), "{}", n.message);
     assert!(n.message.ends_with("custom, mod, digits, using default circle"), "{}", n.message);
+    assert!(n.message.ends_with("custom, fn, using default circle"), "{}", n.message);
     assert!(one("show_test=yes", "show_test").0.show_test);
     let e = clean("data=longtail&classes=2&score=memo&prune_side=random&frozen=1");
     assert_eq!(
@@ -759,4 +761,18 @@ fn grokking_data_keys() {
     assert_eq!((e.n_train(), e.n_test(), e.inputs(), e.outputs()), (1000, 597, 64, 10));
     assert_eq!(one("data=digits&n=5000", "n").0.n, 1200);
     assert_eq!(clean("data=circle&n=5000").n, 5000);
+}
+
+#[test]
+fn kan_function_key() {
+    let e = clean("data=fn&fn=nested4");
+    assert_eq!((e.data, e.func, e.inputs(), e.widths()), (Dataset::Fn, Func::Nested4, 4, vec![4, 4, 2, 1]));
+    assert!(e.is_regression());
+    assert_eq!(clean("data=fn&fn=sum100").inputs(), 100);
+    assert_eq!(clean("data=fn&fn=j0").inputs(), 1);
+    assert_eq!(clean("data=fn").func, Func::Expsin);
+    let (e, n) = one("data=fn&fn=bessel", "fn");
+    assert_eq!(e.func, Func::Expsin);
+    assert!(n.message.contains("j0"), "{n:?}");
+    assert_eq!(decode(&encode(&clean("data=fn&fn=xdivy"))).experiment.func, Func::Xdivy);
 }

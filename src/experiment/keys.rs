@@ -22,9 +22,9 @@ pub const KEYS: &[KeyDoc] = &[
     doc("seed", "0–18446744073709551615", "1", "Random seed: data, initial weights, batch order."),
     doc(
         "data",
-        "circle, xor, gauss, spiral, moons, checker, rings, xorclusters, longtail, plane, gauss2, sines, step, abs, chirp, custom, mod, digits",
+        "circle, xor, gauss, spiral, moons, checker, rings, xorclusters, longtail, plane, gauss2, sines, step, abs, chirp, custom, mod, digits, fn",
         "circle",
-        "Dataset: TFP's four, moons, checkerboard, rings (multi-class), XOR clusters in `dim` dimensions, longtail (Zipf mixture of `subpops` subpopulations); regression: plane, gauss2 and the 1-D sines, step, abs, chirp; custom = drawn points (`pts`); mod = a∘b mod `p` over all pairs, one-hot inputs (Power et al. 2022); digits = scikit-learn's 8×8 digits (`n` training images, 597 test).",
+        "Dataset: TFP's four, moons, checkerboard, rings (multi-class), XOR clusters in `dim` dimensions, longtail (Zipf mixture of `subpops` subpopulations); regression: plane, gauss2 and the 1-D sines, step, abs, chirp; custom = drawn points (`pts`); mod = a∘b mod `p` over all pairs, one-hot inputs (Power et al. 2022); digits = scikit-learn's 8×8 digits (`n` training images, 597 test); fn = the KAN paper's toy functions (`fn`).",
     ),
     doc("n", "20–10000", "500", "Total points generated (train + test); `digits`: training images (at most 1200)."),
     doc("train", "0.05–0.9", "0.5", "Fraction of the points used for training (below 0.1 only for `mod`, which splits its pairs)."),
@@ -118,6 +118,12 @@ pub const KEYS: &[KeyDoc] = &[
     doc("p", "5–251 (primes)", "23", "`mod`: the modulus p (a non-prime moves to the nearest prime); 2p inputs, p classes."),
     doc("op", "add, sub, mul, div, sq, cube", "add", "`mod`: a+b, a−b, a·b, a·b⁻¹ (b ≠ 0), a²+b², a³+ab, all mod p."),
     doc("corrupt", "0–0.9", "0", "`mod`, `digits`: fraction of training labels replaced by a different random class (Doshi et al. 2024); their `flip`."),
+    doc(
+        "fn",
+        "j0, expsin, xy, xdivy, nested4, sum100",
+        "expsin",
+        "Function of `data=fn` (Liu et al. 2024): J₀(20x); exp(sin(πx)+y²); xy; x/y (y at least 0.5 from 0); exp(½(sin(π(x₁²+x₂²))+sin(π(x₃²+x₄²)))); exp(Σ₁¹⁰⁰ sin²(πxᵢ/2)/100). Inputs uniform in [−1, 1]^d.",
+    ),
 ];
 
 /// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).

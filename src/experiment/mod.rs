@@ -9,8 +9,8 @@ pub mod hostile;
 mod keys;
 mod lists;
 pub mod presets;
-pub mod sweepkeys;
 mod rules;
+pub mod sweepkeys;
 pub mod types;
 pub mod url;
 
@@ -192,6 +192,8 @@ pub struct Experiment {
     /// `data=mod` / `data=digits`: fraction of training labels replaced by a different random
     /// class (Doshi et al. 2024, "To grok or not to grok"); test labels never change.
     pub corrupt: f32,
+    /// The function of `data=fn` (URL key `fn`, a Rust keyword).
+    pub func: Func,
 }
 
 impl Default for Experiment {
@@ -261,6 +263,7 @@ impl Default for Experiment {
             p: 23,
             op: ModOp::Add,
             corrupt: 0.0,
+            func: Func::Expsin,
         }
     }
 }
@@ -332,13 +335,14 @@ impl Experiment {
             1
         }
     }
-    /// Model inputs: `dim` coordinates for XOR clusters, else the features (those using y
+    /// Model inputs: `dim` coordinates for XOR clusters, the function's d for `fn`, else the features (those using y
     /// dropped for 1-D data) plus two per random Fourier feature.
     pub fn inputs(&self) -> usize {
         match self.data {
             Dataset::Xorclusters => return self.dim as usize,
             Dataset::Mod => return 2 * self.modulus(),
             Dataset::Digits => return crate::core::data::digits::PIXELS,
+            Dataset::Fn => return crate::core::data::fns::dim(self.func),
             _ => {}
         }
         let uses_y = |f: &Feature| matches!(f, Feature::Y | Feature::Y2 | Feature::Xy | Feature::Siny);

@@ -31,6 +31,8 @@ pub enum Dataset {
     Mod,
     /// scikit-learn's 8×8 handwritten digits (1,797 images, `data/digits.bin`).
     Digits,
+    /// The KAN paper's toy functions (`fn`, `core::data::fns`).
+    Fn,
 }
 
 impl Dataset {
@@ -38,7 +40,13 @@ impl Dataset {
     pub fn is_regression(self) -> bool {
         matches!(
             self,
-            Dataset::Plane | Dataset::Gauss2 | Dataset::Sines | Dataset::Step | Dataset::Abs | Dataset::Chirp
+            Dataset::Plane
+                | Dataset::Gauss2
+                | Dataset::Sines
+                | Dataset::Step
+                | Dataset::Abs
+                | Dataset::Chirp
+                | Dataset::Fn
         )
     }
     /// One input coordinate (x); y is 0.
@@ -64,6 +72,19 @@ pub enum ModOp {
     Div,
     Sq,
     Cube,
+}
+
+/// The KAN paper's toy functions of `data=fn` (Liu et al. 2024; `core::data::fns` documents
+/// each formula and input range).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Func {
+    J0,
+    Expsin,
+    Xy,
+    Xdivy,
+    Nested4,
+    Sum100,
 }
 
 /// Training labels: as generated, or every one drawn uniformly (Zhang et al. 2017).
@@ -192,6 +213,15 @@ pub const DATA: &[(&str, Dataset)] = &[
     ("custom", Dataset::Custom),
     ("mod", Dataset::Mod),
     ("digits", Dataset::Digits),
+    ("fn", Dataset::Fn),
+];
+pub const FUNC: &[(&str, Func)] = &[
+    ("j0", Func::J0),
+    ("expsin", Func::Expsin),
+    ("xy", Func::Xy),
+    ("xdivy", Func::Xdivy),
+    ("nested4", Func::Nested4),
+    ("sum100", Func::Sum100),
 ];
 pub const LABELS: &[(&str, Labels)] = &[("given", Labels::Given), ("random", Labels::Random)];
 pub const FEATURES: &[(&str, Feature)] = &[

@@ -17,8 +17,8 @@ use std::fmt;
 use super::fields::{join, name, wide, Notes};
 pub use super::keys::{keys_markdown, KeyDoc, KEYS};
 use super::lists::{fmt_names, fmt_points, fmt_wedits};
-use super::sweepkeys::{fmt_values, SWEEP};
 use super::rules;
+use super::sweepkeys::{fmt_values, SWEEP};
 use super::types::*;
 use super::{limits, Experiment, URL_VERSION};
 
@@ -91,6 +91,7 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("p", e.p.to_string()),
         ("op", name(OP, e.op).to_string()),
         ("corrupt", e.corrupt.to_string()),
+        ("fn", name(FUNC, e.func).to_string()),
     ]
 }
 
@@ -227,6 +228,7 @@ pub fn decode(input: &str) -> Decoded {
             "p" => e.p = rules::prime(n, raw),
             "op" => e.op = n.pick(k, raw, OP, d.op),
             "corrupt" => e.corrupt = n.float(k, raw, d.corrupt, limits::CORRUPT),
+            "fn" => e.func = n.pick(k, raw, FUNC, d.func),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }

@@ -5,9 +5,9 @@
 pub mod boundary;
 pub mod curves;
 pub mod fit;
+pub mod memo;
 pub mod netdiagram;
 pub mod probs;
-pub mod memo;
 pub mod scale;
 pub mod sweep;
 

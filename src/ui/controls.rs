@@ -2,8 +2,8 @@
 //! DOM id is its URL key); the app turns edits into URL updates, live changes or a rebuild.
 //! Layout and defaults follow TensorFlow Playground (data left, network centre, output right).
 
-use super::widgets::{checkbox, is_hidden, key, number, slider, text};
-use crate::experiment::types::{DATA, FEATURES};
+use super::widgets::{checkbox, is_hidden, key, number, select, slider, text};
+use crate::experiment::types::{DATA, FEATURES, FUNC};
 use crate::experiment::{limits, Dataset, Experiment, Labels};
 use leptos::prelude::*;
 
@@ -44,6 +44,7 @@ pub fn DataPanel(exp: RwSignal<Experiment>) -> impl IntoView {
                 </div>
             })}
             {number(key(exp, "classes", "Classes ").when(|e| e.data == Dataset::Rings), |e| e.classes, |e, v| e.classes = v, limits::CLASSES.0, limits::CLASSES.1)}
+            {select(key(exp, "fn", "Function ").when(|e| e.data == Dataset::Fn), FUNC, |e| e.func, |e, v| e.func = v)}
             {number(key(exp, "dim", "Dimensions ").when(|e| e.data == Dataset::Xorclusters), |e| e.dim, |e, v| e.dim = v, limits::DIM.0, limits::DIM.1)}
             {text(key(exp, "freqs", "Frequencies ").when(|e| e.data == Dataset::Sines), |e| e.freqs.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(","), set_freqs)}
             {number(key(exp, "n", "Points (train + test) "), |e| e.n, |e, v| e.n = v, limits::N.0, limits::N.1)}

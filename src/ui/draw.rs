@@ -311,7 +311,8 @@ pub fn boundary_on<DB: DrawingBackend>(
             return r;
         }
     }
-    let opts = BoundaryOpts { show_test: e.show_test, discretize: e.discretize && !reg, multiclass, ..Default::default() };
+    let opts =
+        BoundaryOpts { show_test: e.show_test, discretize: e.discretize && !reg, multiclass, ..Default::default() };
     draw_boundary_with(area, g.as_ref(), &pts, &opts)
 }
 

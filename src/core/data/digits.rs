@@ -43,7 +43,15 @@ pub fn build(s: &DataSpec) -> Data {
     let split = |idx: &[usize]| {
         let x = idx.iter().flat_map(|&i| image(i).0.iter().map(|&v| f32::from(v) / 16.0)).collect();
         let y: Vec<u8> = idx.iter().map(|&i| image(i).1).collect();
-        Split { x, raw: vec![0.0; 2 * idx.len()], clean: y.clone(), flipped: vec![false; y.len()], y, r: vec![], subpop: vec![] }
+        Split {
+            x,
+            raw: vec![0.0; 2 * idx.len()],
+            clean: y.clone(),
+            flipped: vec![false; y.len()],
+            y,
+            r: vec![],
+            subpop: vec![],
+        }
     };
     let mut train = split(&order[..n_train(s.n)]);
     let test = split(&order[TRAIN_MAX..]);

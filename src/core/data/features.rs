@@ -20,7 +20,14 @@ pub enum Lift {
     /// The first two of `dim` raw coordinates, the others 0 (XOR clusters: the model sees all
     /// `dim` coordinates, the page shows the first two).
     Coords { dim: usize },
+    /// Data on [−1, 1]^dim (`data=fn`): the page plots the first two coordinates times
+    /// [`UNIT_ZOOM`] on [−6, 6]², so a plotted point `(x, y)` is the input `(x, y)/6` (then 0s;
+    /// 1-D: just x/6).
+    Unit { dim: usize },
 }
+
+/// Plot scale of [`Lift::Unit`] data: [−1, 1] shown on [−6, 6].
+pub const UNIT_ZOOM: f64 = 6.0;
 
 impl Default for Lift {
     fn default() -> Self {
@@ -62,7 +69,7 @@ impl Lift {
     pub fn inputs(&self) -> usize {
         match self {
             Lift::Features { features, rff, .. } => features.len() + 2 * rff,
-            Lift::Coords { dim } => *dim,
+            Lift::Coords { dim } | Lift::Unit { dim } => *dim,
         }
     }
 
@@ -82,6 +89,11 @@ impl Lift {
         match self {
             Lift::Coords { dim } => {
                 out.extend([x, y]);
+                out.extend(std::iter::repeat_n(0.0, dim.saturating_sub(2)));
+            }
+            Lift::Unit { dim } => {
+                let z = UNIT_ZOOM as f32;
+                out.extend([x / z, y / z].into_iter().take(*dim));
                 out.extend(std::iter::repeat_n(0.0, dim.saturating_sub(2)));
             }
             Lift::Features { features, one_d, rff, b } => {

@@ -7,6 +7,7 @@
 //!   dimensions (Xu & Gu 2024);
 //! - [`longtail`]: Zipf mixture of small subpopulations (Feldman 2020), with subpopulation ids;
 //! - [`oned`]: 1-D regression targets (sum of sines, step, |x|, chirp);
+//! - [`fns`]: the KAN paper's toy functions in d = 1–100 inputs (`data=fn`);
 //! - [`labels`]: flipped and random training labels; [`features`]: model inputs ([`Lift`]);
 //! - [`csv`]: import and export;
 //! - [`modular`]: a ∘ b mod p over all pairs (grokking), [`digits`]: scikit-learn's 8×8 digits;
@@ -21,6 +22,7 @@
 pub mod csv;
 pub mod digits;
 pub mod features;
+pub mod fns;
 pub mod labels;
 pub mod longtail;
 pub mod modular;
@@ -109,9 +111,10 @@ impl Points {
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
-    /// The plotted coordinates of point `i`.
+    /// The plotted coordinates of point `i` (1-D points: y = 0).
     pub fn xy(&self, i: usize) -> (f64, f64) {
-        (self.coords[i * self.dim], self.coords[i * self.dim + 1])
+        let y = if self.dim >= 2 { self.coords[i * self.dim + 1] } else { 0.0 };
+        (self.coords[i * self.dim], y)
     }
 }
 
@@ -141,6 +144,8 @@ pub struct DataSpec {
     pub p: u32,
     pub op: crate::experiment::ModOp,
     pub corrupt: f32,
+    /// The function of `data=fn`.
+    pub func: crate::experiment::Func,
 }
 
 impl Default for DataSpec {
@@ -173,6 +178,7 @@ impl From<&Experiment> for DataSpec {
             p: e.p,
             op: e.op,
             corrupt: e.corrupt,
+            func: e.func,
         }
     }
 }
@@ -202,6 +208,7 @@ impl DataSpec {
             Dataset::Xorclusters => Lift::Coords { dim: self.dim.clamp(2, 100) as usize },
             Dataset::Mod => Lift::Coords { dim: 2 * modular::modulus(self.p) },
             Dataset::Digits => Lift::Coords { dim: digits::PIXELS },
+            Dataset::Fn => Lift::Unit { dim: fns::dim(self.func) },
             d => Lift::features(&self.features, d.is_1d(), self.rff as usize, self.rff_scale, self.seed),
         }
     }
@@ -245,6 +252,7 @@ pub fn points(s: &DataSpec) -> Points {
         Dataset::Chirp => oned::generate(n, &Target::Chirp, noise, r),
         // Built whole by their own modules (`build` dispatches them); no generated points.
         Dataset::Mod | Dataset::Digits => Points::default(),
+        Dataset::Fn => fns::generate(n, s.func, noise, r),
         Dataset::Custom => {
             let finite = |v: f32| if v.is_finite() { v as f64 } else { 0.0 };
             let coords = s.pts.iter().flat_map(|p| [finite(p.x), finite(p.y)]).collect();
@@ -288,9 +296,10 @@ pub fn build(s: &DataSpec) -> Data {
     let k = n_train(p.len(), s.train);
     let (classes, lift) = (s.classes(), s.lift());
     let split = |idx: &[usize]| {
-        let raw: Vec<f32> = idx.iter().flat_map(|&i| [p.xy(i).0 as f32, p.xy(i).1 as f32]).collect();
+        let zoom = if let Lift::Unit { .. } = lift { features::UNIT_ZOOM } else { 1.0 };
+        let raw: Vec<f32> = idx.iter().flat_map(|&i| [(zoom * p.xy(i).0) as f32, (zoom * p.xy(i).1) as f32]).collect();
         let x = match lift {
-            Lift::Coords { .. } => {
+            Lift::Coords { .. } | Lift::Unit { .. } => {
                 idx.iter().flat_map(|&i| p.coords[i * p.dim..(i + 1) * p.dim].iter().map(|&v| v as f32)).collect()
             }
             _ => lift.apply(&raw),
