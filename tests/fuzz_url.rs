@@ -35,6 +35,11 @@ fn within_limits(e: &Experiment) -> bool {
         && f(e.l2, limits::L2)
         && f(e.wd, limits::WD)
         && (limits::STEPS.0..=limits::STEPS.1).contains(&e.steps)
+        && f(e.ridge, limits::RIDGE)
+        && (limits::SUBPOPS.0..=limits::SUBPOPS.1).contains(&e.subpops)
+        && f(e.zipf, limits::ZIPF)
+        && (limits::SCORE_STEP.0..=limits::SCORE_STEP.1).contains(&e.score_step)
+        && f(e.prune, limits::PRUNE)
 }
 
 /// The part of the input the codec reads (as `url::decode` documents it).
@@ -174,8 +179,16 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
         "wd" => float(e.wd),
         "steps" => int(e.steps.into()),
         "backend" => name_of(&e.backend).eq_ignore_ascii_case(t),
-        "show_test" | "resid" | "nesterov" | "discretize" | "logx" => {
+        "ridge" => float(e.ridge),
+        "zipf" => float(e.zipf),
+        "prune" => float(e.prune),
+        "subpops" => int(e.subpops.into()),
+        "score_step" => int(e.score_step.into()),
+        "score" => name_of(&e.score).eq_ignore_ascii_case(t),
+        "prune_side" => name_of(&e.prune_side).eq_ignore_ascii_case(t),
+        "show_test" | "resid" | "nesterov" | "discretize" | "logx" | "frozen" => {
             let field = match key {
+                "frozen" => e.frozen,
                 "show_test" => e.show_test,
                 "resid" => e.resid,
                 "nesterov" => e.nesterov,
