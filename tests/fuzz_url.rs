@@ -38,6 +38,11 @@ fn within_limits(e: &Experiment) -> bool {
         && e.wedit.len() <= limits::MAX_WEDITS
         && e.wedit.windows(2).all(|w| w[0].step <= w[1].step)
         && e.wedit.iter().all(|w| w.layer >= 1 && w.from >= 1 && w.to >= 1 && f(w.value, (-1000.0, 1000.0)))
+        && f(e.ridge, limits::RIDGE)
+        && (limits::SUBPOPS.0..=limits::SUBPOPS.1).contains(&e.subpops)
+        && f(e.zipf, limits::ZIPF)
+        && (limits::SCORE_STEP.0..=limits::SCORE_STEP.1).contains(&e.score_step)
+        && f(e.prune, limits::PRUNE)
 }
 
 /// The part of the input the codec reads (as `url::decode` documents it).
@@ -207,8 +212,16 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
         "p" => int(e.p.into()),
         "op" => name_of(&e.op).eq_ignore_ascii_case(t),
         "corrupt" => float(e.corrupt),
-        "show_test" | "resid" | "nesterov" | "discretize" | "logx" => {
+        "ridge" => float(e.ridge),
+        "zipf" => float(e.zipf),
+        "prune" => float(e.prune),
+        "subpops" => int(e.subpops.into()),
+        "score_step" => int(e.score_step.into()),
+        "score" => name_of(&e.score).eq_ignore_ascii_case(t),
+        "prune_side" => name_of(&e.prune_side).eq_ignore_ascii_case(t),
+        "show_test" | "resid" | "nesterov" | "discretize" | "logx" | "frozen" => {
             let field = match key {
+                "frozen" => e.frozen,
                 "show_test" => e.show_test,
                 "resid" => e.resid,
                 "nesterov" => e.nesterov,

@@ -101,3 +101,20 @@ fn grand_scores_and_frozen_runs_report_through_the_cli() {
     let v = run(&["run", "--url", &format!("{rf}&ridge=1"), "--backend", "cpu", "--json"]);
     assert!(f(&v["test_loss"]) < 1.0, "{v}");
 }
+
+#[test]
+fn memorization_scores_agree_between_cpu_and_gpu() {
+    // Per-model subsets travel in the GPU's [k, M, B] index buffer like the shared stream: the
+    // same URL scores (nearly) the same on both backends (fails, not skips, without an adapter).
+    let url = "v=1&data=longtail&n=200&classes=2&layers=16&act=relu&loss=ce&opt=adam&lr=0.01&bs=20&seeds=8&steps=200&score=memo";
+    let scores = |b: &str| -> Vec<f64> {
+        let v = run(&["run", "--url", url, "--backend", b, "--json"]);
+        v["scores"]["examples"].as_array().unwrap().iter().map(|e| f(&e["score"])).collect()
+    };
+    let (c, g) = (scores("cpu"), scores("gpu"));
+    assert_eq!(c.len(), g.len());
+    let diff =
+        c.iter().zip(&g).filter(|(a, b)| a.is_finite() && b.is_finite()).map(|(a, b)| (a - b).abs()).sum::<f64>()
+            / c.len() as f64;
+    assert!(diff < 0.02, "mean |cpu − gpu| score difference {diff}");
+}

@@ -105,6 +105,24 @@ fn assert_valid(e: &Experiment) {
     assert!((limits::BS.0..=limits::BS.1).contains(&e.bs), "{e:?}");
     assert!(within(e.l2, limits::L2), "{e:?}");
     assert!((limits::STEPS.0..=limits::STEPS.1).contains(&e.steps), "{e:?}");
+    assert!(within(e.ridge, limits::RIDGE) && within(e.zipf, limits::ZIPF) && within(e.prune, limits::PRUNE), "{e:?}");
+    assert!((limits::SUBPOPS.0..=limits::SUBPOPS.1).contains(&e.subpops), "{e:?}");
+    assert!((limits::SCORE_STEP.0..=limits::SCORE_STEP.1).contains(&e.score_step), "{e:?}");
+}
+
+/// The issue-5 keys of a random experiment (applied on top of [`experiment`]).
+fn issue5() -> impl Strategy<Value = (bool, f32, u32, f32, ScoreKind, u64, f32, PruneSide)> {
+    use prop::sample::select;
+    (
+        any::<bool>(),
+        f32_in(limits::RIDGE),
+        limits::SUBPOPS.0..=limits::SUBPOPS.1,
+        f32_in(limits::ZIPF),
+        select(SCORE.iter().map(|d| d.1).collect::<Vec<_>>()),
+        limits::SCORE_STEP.0..=limits::SCORE_STEP.1,
+        f32_in(limits::PRUNE),
+        select(PRUNE_SIDE.iter().map(|d| d.1).collect::<Vec<_>>()),
+    )
 }
 
 #[test]
@@ -410,6 +428,11 @@ fn key_ranges_match_limits() {
     let range = |key: &str| KEYS.iter().find(|k| k.key == key).unwrap().range;
     assert_eq!(range("seed"), format!("0–{}", u64::MAX));
     assert_eq!(range("n"), format!("{}–{}", limits::N.0, limits::N.1));
+    assert_eq!(range("ridge"), format!("{}–{}", limits::RIDGE.0, limits::RIDGE.1));
+    assert_eq!(range("subpops"), format!("{}–{}", limits::SUBPOPS.0, limits::SUBPOPS.1));
+    assert_eq!(range("zipf"), format!("{}–{}", limits::ZIPF.0, limits::ZIPF.1));
+    assert_eq!(range("score_step"), format!("{}–{}", limits::SCORE_STEP.0, limits::SCORE_STEP.1));
+    assert_eq!(range("prune"), format!("{}–{}", limits::PRUNE.0, limits::PRUNE.1));
     assert_eq!(range("train"), format!("{}–{}", limits::TRAIN.0, limits::TRAIN.1));
     assert_eq!(range("noise"), format!("{}–{}", limits::NOISE.0, limits::NOISE.1));
     assert_eq!(range("lr"), format!("{}–{}", limits::LR.0, limits::LR.1));
@@ -641,7 +664,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn valid_experiments_round_trip(e in experiment()) {
+    fn valid_experiments_round_trip(e in experiment(), x in issue5()) {
+        let mut e = e;
+        (e.frozen, e.ridge, e.subpops, e.zipf, e.score, e.score_step, e.prune, e.prune_side) = x;
         let enc = encode(&e);
         prop_assert!(enc.starts_with("v=1"));
         let d = decode(&enc);

@@ -86,8 +86,8 @@ pub fn grand(setup: &Setup, params: &[f32]) -> Vec<Vec<f32>> {
     let mut out = vec![vec![0.0; n]; m];
     for i in 0..n {
         cpu.step(&h, &vec![i as u32; m]);
-        for (mi, g) in cpu.grad_norms().iter().enumerate() {
-            out[mi][i] = *g;
+        for (row, g) in out.iter_mut().zip(cpu.grad_norms()) {
+            row[i] = *g;
         }
     }
     out

@@ -90,24 +90,6 @@ pub fn prune_json(curve: &[PrunePoint]) -> Value {
         .into()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn buckets_group_subpopulations_by_training_count() {
-        // subpop 0: 4 points, subpop 1: 1 point, subpop 2: 2 points, subpop 3: none.
-        let sub = [0, 0, 0, 0, 1, 2, 2];
-        let score = [0.0, 0.0, 0.1, 0.1, 0.9, 0.5, f32::NAN];
-        let b = buckets(&sub, &score, &[0.4, 0.3, 0.2, 0.1]);
-        assert_eq!(b.len(), 3);
-        assert_eq!((b[0].0, b[0].1, b[0].2, b[0].3), (1, 1, 1, 1));
-        assert!((b[0].4 - 0.9).abs() < 1e-6 && (b[0].5 - 0.3).abs() < 1e-12);
-        assert_eq!((b[1].0, b[1].1, b[1].3), (2, 3, 1));
-        assert!((b[2].4 - 0.05).abs() < 1e-6);
-    }
-}
-
 /// The CLI's JSON fields of an issue-5 lab run, or `None` when `e` is an ordinary training run:
 /// `frozen=1` → the closed-form random-features fit (`rf::fit`, no steps); `score` ≠ none → the
 /// `scores` object, and with `prune` > 0 the `prune_curve` (each fraction retrained with
@@ -140,4 +122,22 @@ pub fn lab_json(e: &Experiment, make: &mut super::MakeBackend<'_>) -> Option<Res
         Ok(v)
     };
     Some(run())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_group_subpopulations_by_training_count() {
+        // subpop 0: 4 points, subpop 1: 1 point, subpop 2: 2 points, subpop 3: none.
+        let sub = [0, 0, 0, 0, 1, 2, 2];
+        let score = [0.0, 0.0, 0.1, 0.1, 0.9, 0.5, f32::NAN];
+        let b = buckets(&sub, &score, &[0.4, 0.3, 0.2, 0.1]);
+        assert_eq!(b.len(), 3);
+        assert_eq!((b[0].0, b[0].1, b[0].2, b[0].3), (1, 1, 1, 1));
+        assert!((b[0].4 - 0.9).abs() < 1e-6 && (b[0].5 - 0.3).abs() < 1e-12);
+        assert_eq!((b[1].0, b[1].1, b[1].3), (2, 3, 1));
+        assert!((b[2].4 - 0.05).abs() < 1e-6);
+    }
 }
