@@ -227,7 +227,7 @@ pub fn App() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        let on = exp.with(|e| super::diagram::unsupported(e).is_none());
+        let on = exp.with(|e| super::diagram::unsupported(e).is_none() || super::netview::shows_probs(e));
         runner.get_value().borrow_mut().thumbs = on;
     });
     Effect::new(move |_| {

@@ -273,7 +273,7 @@ pub fn after_frame(
     let Some(layout) = r.layout.as_ref() else { return false };
     exp.with_untracked(|e| {
         update(e, layout, &params);
-        if e.classes_out() > 2 {
+        if netview::shows_probs(e) {
             let grid = crate::core::data::DataSpec::from(e).lift().apply(&crate::engine::grid_points());
             super::draw::set_probs(netview::prob_colors(layout, &params, &grid));
             true

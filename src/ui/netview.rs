@@ -16,6 +16,15 @@ use crate::plot::netdiagram::{SlotShape, MAX_UNITS};
 pub const RES: usize = 24;
 /// Largest model (parameters per model) whose maps are computed on every readback.
 pub const MAX_PARAMS: usize = 100_000;
+/// Largest model whose class probabilities are computed over the boundary grid (64² points,
+/// ~2·P flops each, on every readback); larger ones show the engine's arg-max.
+pub const MAX_PROB_PARAMS: usize = 20_000;
+
+/// Whether the boundary of `e` shows class probabilities (more than two classes, not
+/// discretized, a model of at most `MAX_PROB_PARAMS` parameters).
+pub fn shows_probs(e: &Experiment) -> bool {
+    e.classes_out() > 2 && !e.discretize && Layout::from_experiment(e, 1).p <= MAX_PROB_PARAMS
+}
 
 /// The dense slots' shapes for `plot::netdiagram::Diagram`.
 pub fn slots(layout: &Layout) -> Vec<SlotShape> {
@@ -107,7 +116,7 @@ pub fn parse_weight(text: &str) -> Result<f32, String> {
 pub fn prob_colors(layout: &Layout, params: &[f32], grid: &[f32]) -> Option<Vec<(u8, u8, u8)>> {
     let n = layout.inputs();
     let c = layout.outputs();
-    if !matches!(layout.head, HeadKind::Softmax { .. }) || c <= 2 || layout.p > MAX_PARAMS {
+    if !matches!(layout.head, HeadKind::Softmax { .. }) || c <= 2 || layout.p > MAX_PROB_PARAMS {
         return None;
     }
     if n == 0 || params.len() < layout.p || !grid.len().is_multiple_of(n) || grid.is_empty() {

@@ -62,6 +62,10 @@ fn probabilities_only_for_more_than_two_classes() {
     let out = one.forward(&s.params[..one.p], &s.grid, c.len());
     let k = 100;
     assert_eq!(c[k], crate::plot::probs::prob_color(&out.last().unwrap()[k * 4..k * 4 + 4]));
+    assert!(shows_probs(&e));
+    assert!(!shows_probs(&Experiment { discretize: true, ..e.clone() }));
+    assert!(!shows_probs(&exp("#v=1&data=rings&classes=4&loss=ce&layers=200,200")), "too large to evaluate often");
+    assert!(!shows_probs(&exp("#v=1&data=circle&loss=ce")));
     let (_, two) = setup(&exp("#v=1&data=circle&loss=ce"));
     assert!(prob_colors(&two.layout, &two.params, &two.grid).is_none());
     assert!(prob_colors(&s.layout, &s.params, &s.grid[1..]).is_none());

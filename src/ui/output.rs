@@ -30,7 +30,7 @@ pub fn BoundaryLegend(exp: RwSignal<Experiment>) -> impl IntoView {
                 } else {
                     (0..k).map(|c| format!("class {c}")).collect()
                 };
-                let probs = (k > 2 && !e.discretize).then_some(" · background: class probabilities (mixed where unsure, paler = less sure)");
+                let probs = super::netview::shows_probs(e).then_some(" · background: class probabilities (mixed where unsure, paler = less sure)");
                 view! { <span>{names.into_iter().enumerate().map(|(c, n)| view! { <i class="sw" style=css(class_color(c as u8))></i>{format!(" {n}  ")} }).collect_view()}
                     "· white ring = train, black ring = test" {probs}</span> }.into_any()
             }

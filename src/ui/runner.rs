@@ -17,8 +17,10 @@ const CPU_FRAME_MS: f64 = 12.0;
 /// GPU weights are copied back about this often (device-loss recovery).
 const SYNC_MS: f64 = 1000.0;
 /// Weights are read back about this often while the network diagram or the class
-/// probabilities are shown (they are drawn from them).
+/// probabilities are shown (they are drawn from them), for models of at most `FAST_P`
+/// parameters (larger ones: every `SYNC_MS`, the maps cost ~2·P flops a point).
 const VIEW_MS: f64 = 250.0;
+const FAST_P: usize = 5_000;
 
 /// Which engine a session ended up on.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,6 +49,8 @@ pub struct Runner {
     /// Step of the weights readback in flight.
     sync_pending: Option<u64>,
     sync_t: f64,
+    /// Step of the last weights read back (none are read again until training moves on).
+    read_step: Option<u64>,
     /// A parameter export was asked for: the next readback is also handed to `exported`.
     pub want_params: bool,
     /// Parameters read back for an export, with their step.
@@ -90,6 +94,7 @@ impl Default for Runner {
             synced: None,
             sync_pending: None,
             sync_t: 0.0,
+            read_step: None,
             want_params: false,
             exported: None,
             layout: None,
@@ -168,6 +173,7 @@ impl Runner {
         self.sync_pending = None;
         self.last_finite_step = 0;
         self.latest = None;
+        self.read_step = None;
         if let Some(l) = LAYOUT.with(|l| l.borrow_mut().take()) {
             self.layout = Some(l);
         }
@@ -185,6 +191,7 @@ impl Runner {
             self.finish_edit(state, step);
         }
         let t = now_ms();
+        let read_every = self.read_every();
         // No training while a hand edit waits for the weights of the current step.
         let running = self.running && self.edits.is_empty();
         let s = self.session.as_mut()?;
@@ -236,11 +243,15 @@ impl Runner {
                     }
                     self.sync_pending = None;
                 }
-            } else if self.want_params || editing || t - self.sync_t >= if self.thumbs { VIEW_MS } else { SYNC_MS } {
+            } else if self.want_params
+                || editing
+                || (t - self.sync_t >= read_every && self.read_step != Some(s.backend.steps()))
+            {
                 let step = s.backend.steps();
                 if s.backend.request_params() {
                     self.sync_pending = Some(step);
                     self.sync_t = t;
+                    self.read_step = Some(step);
                 }
             }
         }
@@ -265,6 +276,16 @@ impl Runner {
 }
 
 impl Runner {
+    /// Milliseconds between weight readbacks (`VIEW_MS` for small models shown, else `SYNC_MS`).
+    fn read_every(&self) -> f64 {
+        let small = self.layout.as_ref().is_some_and(|l| l.p <= FAST_P);
+        if self.thumbs && small {
+            VIEW_MS
+        } else {
+            SYNC_MS
+        }
+    }
+
     /// The latest metrics are NaN/inf: live edits must restart rather than continue.
     pub fn diverged(&self) -> bool {
         self.session

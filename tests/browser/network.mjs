@@ -124,6 +124,31 @@ try {
     await page.click('#play');
     const moved = await waitFor(page, (s) => parseInt(document.querySelector('#status').dataset.step, 10) > s + 100, after, 30000);
     check(moved, `training goes on from the edited weights (step ${await step(page)})`);
+    // The edit is in the link; removing it restarts from the seed without it.
+    const wedit = await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('wedit'));
+    check(new RegExp(`^${before}:1:\\d:\\d:3\\.5$`).test(wedit || ''), `the link records the edit (wedit=${wedit})`);
+    check(/1 weight set by hand/.test(await text(page, '#wedit-note')), 'the page says the link has a hand edit');
+    await page.click('#wedit-clear');
+    const gone = await waitFor(page, () => !new URLSearchParams(location.hash.slice(1)).get('wedit'), null, 10000);
+    check(gone && /wedit changed/.test(await text(page, '#edit-note')), `Remove hand edits: link without wedit, restarted ("${await text(page, '#edit-note')}")`);
+  }
+  await page.close();
+
+  // A link's edit at step 0 is applied when the page opens (replay), before any training.
+  page = await open(browser, '#v=1&layers=4,3&seed=3&wedit=0:1:1:2:-2.5');
+  const replayed = await waitFor(page, () => /Step 0: weight L1 1→2: .* → -2\.5/.test(document.querySelector('#edit-note')?.textContent || ''), null, 20000);
+  check(replayed, `the link's edit is replayed at step 0 ("${await text(page, '#edit-note')}")`);
+  await page.waitForTimeout(800);
+  {
+    // Hover the x → unit 2 line at its middle.
+    const box = await diagramBox(page);
+    const [w, h] = await page.evaluate(() => [document.querySelector('#net-diagram').width, document.querySelector('#net-diagram').height]);
+    const s = (box.width - 2) / w;
+    const col1 = 6 + Math.floor((w - 12 - 24) / 3);
+    const y0 = Math.floor((h - (2 * 24 + 5)) / 2) + 12, y1 = Math.floor((h - (4 * 24 + 3 * 5)) / 2) + 29 + 12;
+    await page.mouse.move(box.x + 1 + ((30 + col1) / 2) * s, box.y + 1 + ((y0 + y1) / 2) * s);
+    const hv = await text(page, '#diagram-hover');
+    check(/x → layer 1 unit 2 = -2\.5000/.test(hv), `the replayed weight is in the model ("${hv}")`);
   }
   await page.close();
 
