@@ -23,7 +23,8 @@ fn exp(url: &str) -> Experiment {
 #[test]
 fn expand_substitutes_every_axis() {
     let base = "v=1&layers=4,2&seed=7";
-    let cases: &[(&str, &str, fn(&Experiment) -> f64)] = &[
+    type Get = fn(&Experiment) -> f64;
+    let cases: &[(&str, &str, Get)] = &[
         ("width", "3,16", |e| e.layers[1] as f64),
         ("depth", "0,3", |e| e.layers.len() as f64),
         ("n", "100,2000", |e| e.n as f64),
@@ -212,7 +213,8 @@ fn cli_prints_the_sweep_in_value_order() {
             assert!(x[k].as_f64().is_some_and(f64::is_finite), "{k}: {out}");
         }
     }
-    assert_eq!(sw[2]["params"], 2 * 1 + 1 + 1 + 1);
+    // Width 1: W1 [2, 1], b1, W2 [1, 1], b2.
+    assert_eq!(sw[2]["params"], 5);
     // 500 points, 250 for training, 1 output: 4w + 1 = 250.
     assert!((v["interpolation_threshold"].as_f64().unwrap() - 62.25).abs() < 1e-9, "{out}");
     assert_eq!((v["steps"].as_u64(), v["backend"].as_str()), (Some(50), Some("cpu")));
@@ -220,4 +222,40 @@ fn cli_prints_the_sweep_in_value_order() {
     let (_, plain, _) = grokpad(&["run", "--url", "#v=1", "--steps", "5", "--json"]);
     let p: serde_json::Value = serde_json::from_str(plain.trim()).unwrap();
     assert!(p.get("sweep").is_none() && p.get("test_acc").is_some());
+}
+
+/// The `double-descent` preset, smaller (widths 4, 40 ≈ the interpolation threshold, 400;
+/// 3 seeds each). What it shows reliably (measured on data seeds 1 and 2, CPU): test error
+/// rises from 5–8 % at width 4 to 22–23 % at width 40 while the memorized fraction of flipped
+/// labels goes from ≤ 16 % to ≥ 87 %, and width 400 memorizes ≥ 95 % of them. The second
+/// descent of trained MLPs on this 2-D data is NOT reliable at this budget: width 400 had test
+/// error 20 % (seed 1) but 28 % (seed 2), so it is not asserted.
+#[test]
+fn double_descent_preset_rises_to_the_threshold_and_memorizes() {
+    let preset = grokpad::experiment::presets::find("double-descent").unwrap();
+    let small = preset
+        .url
+        .replace("sweep_values=2,4,8,12,16,20,25,30,35,40,50,60,80,100,150,200,300,400", "sweep_values=4,40,400");
+    assert_ne!(small, preset.url);
+    let (code, out, err) = grokpad(&["run", "--url", &small, "--backend", "cpu", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let thr = v["interpolation_threshold"].as_f64().unwrap();
+    assert!((thr - 39.6).abs() < 1e-9, "{out}");
+    let sw = v["sweep"].as_array().unwrap();
+    let err = |i: usize| 1.0 - sw[i]["test_acc"].as_f64().unwrap();
+    let noisy = |i: usize| sw[i]["noisy_train_acc"].as_f64().unwrap();
+    println!(
+        "widths 4, 40, 400: test error {:.3} {:.3} {:.3}, noisy train acc {:.3} {:.3} {:.3}",
+        err(0),
+        err(1),
+        err(2),
+        noisy(0),
+        noisy(1),
+        noisy(2)
+    );
+    assert!(err(1) >= err(0) + 0.10, "test error should rise towards the threshold: {out}");
+    assert!(noisy(0) <= 0.3 && noisy(1) >= 0.8, "memorization sets in near the threshold: {out}");
+    assert!(noisy(2) >= 0.95, "the widest model memorizes the flipped labels: {out}");
+    assert!(sw[2]["clean_train_acc"].as_f64().unwrap() >= 0.98, "{out}");
 }

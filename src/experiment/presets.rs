@@ -97,6 +97,13 @@ pub const PRESETS: &[Preset] = &[
         "Paul, Ganguli & Dziugaite 2021, Deep Learning on a Data Diet: Finding Important Examples Early in Training",
         "v=1&data=moons&n=600&noise=20&flip=0.2&layers=32,32&act=relu&loss=ce&opt=adam&lr=0.01&bs=50&seeds=8&steps=600&score=el2n&prune=0.3&prune_side=hard",
     ),
+    p(
+        "double-descent",
+        "Model-wise double descent with label noise",
+        "Width sweep with 15 % flipped labels: test error rises from ~6 % (width 4) to ~23 % as the width nears the interpolation threshold (~40) and the flipped labels get memorized; beyond it, these trained MLPs descend again only for some data seeds.",
+        "Nakkiran et al. 2020, Deep Double Descent: Where Bigger Models and More Data Hurt",
+        "v=1&data=gauss&n=400&train=0.25&noise=30&flip=0.15&layers=8&act=relu&loss=ce&opt=adam&lr=0.01&bs=100&seeds=3&steps=5000&sweep=width&sweep_values=2,4,8,12,16,20,25,30,35,40,50,60,80,100,150,200,300,400",
+    ),
 ];
 
 /// The preset named `slug` (case-insensitive).
