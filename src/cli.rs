@@ -105,7 +105,7 @@ pub fn main() -> i32 {
             };
             match out {
                 Ok(out) => {
-                    println!("{out}");
+                    emit(&format!("{out}\n"));
                     0
                 }
                 Err((code, msg)) => {
@@ -115,11 +115,11 @@ pub fn main() -> i32 {
             }
         }
         Cmd::Keys => {
-            print!("{}", url::keys_markdown());
+            emit(&url::keys_markdown());
             0
         }
         Cmd::Presets { json } => {
-            println!("{}", presets(json));
+            emit(&format!("{}\n", presets(json)));
             0
         }
         Cmd::Run { url, preset, steps, backend, json, curves, every, timings } => {
@@ -137,7 +137,7 @@ pub fn main() -> i32 {
             };
             match run(&input, steps, backend, json, curves, every, timings) {
                 Ok(out) => {
-                    println!("{out}");
+                    emit(&format!("{out}\n"));
                     0
                 }
                 Err((code, msg)) => {
@@ -421,4 +421,10 @@ fn bench(
         }
     }
     Ok(if json { serde_json::to_string_pretty(&rows).unwrap_or_default() } else { native::markdown(&rows) })
+}
+
+/// Write to stdout, ignoring a closed pipe (`grokpad … | head` must not panic).
+fn emit(s: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(s.as_bytes());
 }

@@ -259,3 +259,32 @@ fn double_descent_preset_rises_to_the_threshold_and_memorizes() {
     assert!(noisy(2) >= 0.95, "the widest model memorizes the flipped labels: {out}");
     assert!(sw[2]["clean_train_acc"].as_f64().unwrap() >= 0.98, "{out}");
 }
+
+#[test]
+fn rf_double_descent_preset_peaks_at_the_interpolation_threshold() {
+    // Frozen random features, readout in closed form (min-norm): Belkin et al.'s curve.
+    let (code, out, err) = grokpad(&["run", "--preset", "rf-double-descent", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["frozen"], true);
+    let t = v["interpolation_threshold"].as_f64().unwrap();
+    assert_eq!(t, 49.0, "50 training points: 49 features + the bias");
+    let pts: Vec<(f64, f64)> = v["sweep"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["value"].as_f64().unwrap(), p["test_loss"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(pts.len(), 64);
+    let (peak_w, peak) = pts.iter().copied().fold((0.0, 0.0), |a, p| if p.1 > a.1 { p } else { a });
+    assert!((t - 8.0..=t + 12.0).contains(&peak_w), "peak at width {peak_w}, threshold {t}");
+    let small = pts.iter().filter(|p| p.0 <= 16.0).map(|p| p.1).fold(0.0, f64::max);
+    let large = pts.iter().filter(|p| p.0 >= 112.0).map(|p| p.1).fold(0.0, f64::max);
+    assert!(peak > 10.0 * small && peak > 10.0 * large, "peak {peak}, small widths {small}, large {large}");
+    // Past the threshold every model interpolates the training set.
+    assert!(v["sweep"].as_array().unwrap().iter().filter(|p| p["value"].as_f64().unwrap() > t + 2.0).all(|p| p
+        ["train_loss"]
+        .as_f64()
+        .unwrap()
+        < 1e-6));
+}

@@ -18,6 +18,9 @@ pub fn run_sweep(
     timings: bool,
     notices: &[url::Notice],
 ) -> Result<String, (i32, String)> {
+    if e.frozen {
+        return frozen_sweep(e, json, timings, notices);
+    }
     let mut run = crate::sweep::run::SweepRun::with_padding(e, gpu);
     let ctx = if gpu { Some(Arc::new(GpuContext::new_blocking().map_err(|m| (1, m))?)) } else { None };
     let mut factory = |s: crate::engine::Setup| -> Result<Box<dyn Backend>, String> {
@@ -55,6 +58,35 @@ pub fn run_sweep(
             r.train_acc,
             r.test_loss,
             r.test_acc
+        ));
+    }
+    Ok(text)
+}
+
+/// A random-features sweep (`frozen=1`): every point solved in closed form on the CPU.
+fn frozen_sweep(e: &Experiment, json: bool, timings: bool, notices: &[url::Notice]) -> Result<String, (i32, String)> {
+    let t0 = Instant::now();
+    let pts =
+        crate::sweep::frozen::fit_all(e).map_err(|m| (if m.contains("no training points") { 2 } else { 1 }, m))?;
+    let mut out = crate::sweep::frozen::json(e, &pts);
+    out["url"] = format!("#{}", url::encode(e)).into();
+    out["backend"] = "cpu".into();
+    out["notices"] = notices.iter().map(|n| n.to_string()).collect::<Vec<_>>().into();
+    if timings {
+        out["seconds"] = t0.elapsed().as_secs_f64().into();
+    }
+    if json {
+        return Ok(out.to_string());
+    }
+    let mut text = format!("random-features sweep over {} ({} points, closed form):", e.sweep.name(), pts.len());
+    for p in &pts {
+        text.push_str(&format!(
+            "\n  {}{}: train mse {:.4}, test mse {:.4}, test acc {:.3}",
+            p.value,
+            p.value2.map_or(String::new(), |v| format!(" × {v}")),
+            p.fit.train_loss,
+            p.fit.test_loss,
+            p.fit.test_acc
         ));
     }
     Ok(text)

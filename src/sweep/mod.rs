@@ -17,6 +17,7 @@
 pub mod build;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod frozen;
 pub mod report;
 pub mod run;
 
