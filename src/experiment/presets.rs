@@ -90,6 +90,13 @@ pub const PRESETS: &[Preset] = &[
         "Liu et al. 2023, Omnigrok: Grokking Beyond Algorithmic Data",
         "v=1&data=mod&train=0.8&layers=128&act=relu&loss=ce&opt=adamw&lr=0.01&bs=1000&steps=1500&logx=1",
     ),
+    p(
+        "omnigrok-digits",
+        "Omnigrok: grokking real data with a large initialization",
+        "With weights 8× the usual scale, 200 digit images are memorized within ~100 steps; test accuracy then sits near 70 % and passes 90 % only ~2,000 steps later.",
+        "Liu et al. 2023, Omnigrok: Grokking Beyond Algorithmic Data",
+        "v=1&data=digits&n=200&layers=200,200&act=relu&loss=ce&opt=adamw&lr=0.001&bs=200&wd=0.5&alpha=8&steps=3000&logx=1",
+    ),
 ];
 
 /// The preset named `slug` (case-insensitive).
