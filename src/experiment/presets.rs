@@ -97,6 +97,20 @@ pub const PRESETS: &[Preset] = &[
         "Liu et al. 2023, Omnigrok: Grokking Beyond Algorithmic Data",
         "v=1&data=digits&n=200&layers=200,200&act=relu&loss=ce&opt=adamw&lr=0.001&bs=200&wd=0.5&alpha=8&steps=3000&logx=1",
     ),
+    p(
+        "grok-corrupted",
+        "Grokking through corrupted labels",
+        "5 % of the training labels are corrupted: they are memorized (noisy_train_acc 1) within ~100 steps, yet test accuracy still passes 90 % near step 3,700 and 95 % near 7,500 — memorization and generalization coexist.",
+        "Doshi et al. 2024, To grok or not to grok: Disentangling generalization and memorization on corrupted algorithmic datasets",
+        "v=1&data=mod&train=0.8&layers=128&act=relu&loss=ce&opt=adamw&lr=0.01&bs=1000&wd=1&steps=8000&logx=1&corrupt=0.05",
+    ),
+    p(
+        "grok-corrupted-no-wd",
+        "Corrupted labels, no weight decay: memorization only",
+        "grok-corrupted without weight decay: the corrupted and clean training labels are memorized alike, and test accuracy stays near 0.",
+        "Doshi et al. 2024, To grok or not to grok: Disentangling generalization and memorization on corrupted algorithmic datasets",
+        "v=1&data=mod&train=0.8&layers=128&act=relu&loss=ce&opt=adamw&lr=0.01&bs=1000&steps=8000&logx=1&corrupt=0.05",
+    ),
 ];
 
 /// The preset named `slug` (case-insensitive).
