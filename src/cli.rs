@@ -1,6 +1,8 @@
 //! The native CLI: runs a share URL headless with the same engine as the page (DESIGN.md §4).
 //! `grokpad run --url '<url or hash>' [--steps N] [--backend cpu|gpu] --json [--curves F.csv]`.
 //! The JSON holds no timings (unless `--timings`), so a CPU run of one URL is byte-identical.
+//! `data=mod` / `data=digits` runs add `grok` (`train::grok::Milestones`: the first evaluated
+//! steps at train acc ≥ 0.99, test acc ≥ 0.9 and ≥ 0.95, null if never).
 
 use crate::engine::cpu::CpuBackend;
 use crate::engine::Backend;

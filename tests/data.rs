@@ -377,7 +377,7 @@ fn experiment_counts_match_the_data() {
 
 #[test]
 fn modular_pairs_split_labels_and_corruption() {
-    use grokpad::core::data::modular::{apply, n_pairs};
+    use grokpad::core::data::modular::{apply, coord, n_pairs, residue};
     use grokpad::experiment::ModOp;
     for op in [ModOp::Add, ModOp::Sub, ModOp::Mul, ModOp::Div, ModOp::Sq, ModOp::Cube] {
         let s = DataSpec { data: D::Mod, p: 24, op, train: 0.3, ..Default::default() };
@@ -392,7 +392,9 @@ fn modular_pairs_split_labels_and_corruption() {
         for sp in [&d.train, &d.test] {
             for i in 0..sp.len() {
                 let row = &sp.x[i * 2 * p..(i + 1) * 2 * p];
-                let (a, b) = (sp.raw[2 * i] as usize, sp.raw[2 * i + 1] as usize);
+                let (a, b) = (residue(sp.raw[2 * i], p), residue(sp.raw[2 * i + 1], p));
+                assert_eq!((coord(a, p), coord(b, p)), (sp.raw[2 * i], sp.raw[2 * i + 1]));
+                assert!(sp.raw[2 * i].abs() < 6.0 && sp.raw[2 * i + 1].abs() < 6.0);
                 assert_eq!(row.iter().sum::<f32>(), 2.0);
                 assert_eq!((row[a], row[p + b]), (1.0, 1.0));
                 assert_eq!(sp.y[i] as u64, apply(op, a as u64, b as u64, p as u64));

@@ -111,6 +111,41 @@ pub const PRESETS: &[Preset] = &[
         "Belkin, Hsu, Ma & Mandal 2019, Reconciling modern machine-learning practice and the classical bias-variance trade-off",
         "v=1&data=gauss2&n=200&train=0.25&noise=30&rff=16&act=relu&frozen=1&sweep=width&sweep_values=2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,120,122,124,126,128",
     ),
+    p(
+        "grok-mlp",
+        "Grokking: a + b mod 23 with weight decay",
+        "Train accuracy hits 100 % within ~50 steps; test accuracy (log step axis) only reaches 95 % about 20× later, marked on the curves.",
+        "Power et al. 2022, Grokking: Generalization Beyond Overfitting on Small Algorithmic Datasets",
+        "v=1&data=mod&train=0.8&layers=128&act=relu&loss=ce&opt=adamw&lr=0.01&bs=1000&wd=1&steps=1500&logx=1",
+    ),
+    p(
+        "grok-no-wd",
+        "No weight decay, no grokking",
+        "grok-mlp without weight decay: the training pairs are memorized just as fast, but test accuracy stays near 0.",
+        "Liu et al. 2023, Omnigrok: Grokking Beyond Algorithmic Data",
+        "v=1&data=mod&train=0.8&layers=128&act=relu&loss=ce&opt=adamw&lr=0.01&bs=1000&steps=1500&logx=1",
+    ),
+    p(
+        "omnigrok-digits",
+        "Omnigrok: grokking real data with a large initialization",
+        "With weights 8× the usual scale, 200 digit images are memorized within ~100 steps; test accuracy then sits near 70 % and passes 90 % only ~2,000 steps later.",
+        "Liu et al. 2023, Omnigrok: Grokking Beyond Algorithmic Data",
+        "v=1&data=digits&n=200&layers=200,200&act=relu&loss=ce&opt=adamw&lr=0.001&bs=200&wd=0.5&alpha=8&steps=3000&logx=1",
+    ),
+    p(
+        "grok-corrupted",
+        "Grokking through corrupted labels",
+        "5 % of the training labels are corrupted: they are memorized (noisy_train_acc 1) within ~100 steps, yet test accuracy still passes 90 % near step 3,700 and 95 % near 7,500 — memorization and generalization coexist.",
+        "Doshi et al. 2024, To grok or not to grok: Disentangling generalization and memorization on corrupted algorithmic datasets",
+        "v=1&data=mod&train=0.8&layers=128&act=relu&loss=ce&opt=adamw&lr=0.01&bs=1000&wd=1&steps=8000&logx=1&corrupt=0.05",
+    ),
+    p(
+        "grok-corrupted-no-wd",
+        "Corrupted labels, no weight decay: memorization only",
+        "grok-corrupted without weight decay: the corrupted and clean training labels are memorized alike, and test accuracy stays near 0.",
+        "Doshi et al. 2024, To grok or not to grok: Disentangling generalization and memorization on corrupted algorithmic datasets",
+        "v=1&data=mod&train=0.8&layers=128&act=relu&loss=ce&opt=adamw&lr=0.01&bs=1000&steps=8000&logx=1&corrupt=0.05",
+    ),
 ];
 
 /// The preset named `slug` (case-insensitive).

@@ -8,7 +8,8 @@
 //! split. Inputs are one-hot(a) ‖ one-hot(b) (2p columns); the label is the class a ∘ b mod p
 //! (p classes). A fraction `corrupt` of the training labels is replaced by a different class
 //! (`labels::flip`: the `LABELS` stream, clean label and flag kept); test labels never change.
-//! Plot coordinates are (a, b).
+//! Plot coordinates put the a × b table on the plot's [-6, 6]² ([`coord`]), so the boundary
+//! plot shows every pair coloured by its label, test pairs ringed.
 
 use super::{labels, n_train, Data, DataSpec, Labels, Lift, Split};
 use crate::core::rng::{stream, Rng};
@@ -25,6 +26,17 @@ pub fn nearest_prime(n: u32) -> u32 {
         return 2;
     }
     (0..n).find_map(|d| [n - d, n.saturating_add(d)].into_iter().find(|&q| is_prime(q))).unwrap_or(2)
+}
+
+/// Plot coordinate of residue `v` mod `p`: cell centres spread over [-6, 6].
+pub fn coord(v: usize, p: usize) -> f32 {
+    -6.0 + 12.0 * (v as f32 + 0.5) / p.max(1) as f32
+}
+
+/// The residue whose [`coord`] is `c` (the inverse of `coord`, rounded).
+pub fn residue(c: f32, p: usize) -> usize {
+    let v = ((c + 6.0) * p as f32 / 12.0 - 0.5).round();
+    (v.max(0.0) as usize).min(p.saturating_sub(1))
 }
 
 /// The modulus used for a URL's `p`: clamped to `limits::P` (labels are bytes), then the
@@ -88,7 +100,7 @@ pub fn build(s: &DataSpec) -> Data {
             x[i * 2 * p + p + b] = 1.0;
         }
         let y: Vec<u8> = v.iter().map(|&(a, b)| apply(s.op, a as u64, b as u64, p as u64) as u8).collect();
-        let raw = v.iter().flat_map(|&(a, b)| [a as f32, b as f32]).collect();
+        let raw = v.iter().flat_map(|&(a, b)| [coord(a, p), coord(b, p)]).collect();
         Split { x, raw, clean: y.clone(), flipped: vec![false; y.len()], y, r: vec![], subpop: vec![] }
     };
     let (mut train, test) = (split(&all[..k]), split(&all[k..]));
