@@ -288,3 +288,40 @@ fn rf_double_descent_preset_peaks_at_the_interpolation_threshold() {
         .unwrap()
         < 1e-6));
 }
+
+#[test]
+fn page_charts_of_a_trained_and_a_frozen_sweep() {
+    use grokpad::sweep::view::{from_frozen, from_run};
+    // Trained: error = 1 − accuracy per point, heatmap over values × recorded steps.
+    let e =
+        exp("v=1&data=xor&n=100&layers=4&act=relu&loss=ce&opt=adam&lr=0.01&steps=40&sweep=width&sweep_values=2,8,32");
+    let mut run = SweepRun::with_padding(&e, false);
+    let c0 = from_run(&run);
+    assert!(c0.test.is_empty(), "nothing recorded yet");
+    assert!(c0.heat.as_ref().unwrap().z.iter().all(|z| z.is_nan()));
+    run.run_blocking(&mut |s| Ok(Box::new(CpuBackend::new(s, 0)) as Box<dyn Backend>)).unwrap();
+    let c = from_run(&run);
+    assert_eq!(c.test.iter().map(|p| p.0).collect::<Vec<_>>(), vec![2.0, 8.0, 32.0]);
+    for (p, f) in c.test.iter().zip(run.finals()) {
+        assert!((p.1 - (1.0 - f.unwrap().test_acc as f64)).abs() < 1e-9);
+    }
+    let h = c.heat.unwrap();
+    assert_eq!((h.x.len(), h.y.len(), h.z.len()), (3, record_steps(40).len(), 3 * record_steps(40).len()));
+    assert!(h.z.iter().all(|z| (0.0..=1.0).contains(z)), "every cell recorded");
+    assert!(c.threshold.is_some() && !c.log_x);
+    // Frozen: MSE per point, no epoch-wise heatmap for one axis; a phase diagram for two.
+    let f = exp("v=1&data=gauss2&n=100&act=relu&frozen=1&sweep=width&sweep_values=2,20,200");
+    let pts = grokpad::sweep::frozen::fit_all(&f).unwrap();
+    let c = from_frozen(&f, &pts);
+    assert_eq!(c.test.len(), 3);
+    assert!(c.heat.is_none() && c.log_x);
+    assert_eq!(c.threshold, Some(49.0));
+    let f2 =
+        exp("v=1&data=gauss2&n=100&act=relu&frozen=1&sweep=width&sweep_values=2,20,200&sweep2=n&sweep2_values=60,100");
+    let pts = grokpad::sweep::frozen::fit_all(&f2).unwrap();
+    let h = from_frozen(&f2, &pts).heat.unwrap();
+    assert_eq!((h.x.len(), h.y.len()), (3, 2));
+    // z[j * nx + i] is point i * n2 + j (value-major).
+    assert_eq!(h.z[3], pts[1].fit.test_loss as f64);
+    assert_eq!(h.z[1 + 3], pts[3].fit.test_loss as f64);
+}

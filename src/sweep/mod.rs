@@ -20,6 +20,7 @@ pub mod cli;
 pub mod frozen;
 pub mod report;
 pub mod run;
+pub mod view;
 
 use crate::core::mlp::Layout;
 use crate::experiment::{Activation, Experiment, Init, SweepAxis};

@@ -11,6 +11,7 @@ use super::network::{NetworkPanel, TrainingPanel};
 use super::output::{BoundaryLegend, ExportButtons};
 use super::presets::PresetsPanel;
 use super::runner::{BackendInfo, Runner};
+use super::sweeplab::SweepPanel;
 use crate::experiment::{url, BackendChoice, Experiment};
 use crate::train::live::{self, Edit};
 use leptos::prelude::*;
@@ -41,6 +42,8 @@ struct Ui {
     running: RwSignal<bool>,
     /// What the last edit did (live change, restart, hand-set weight).
     note: RwSignal<String>,
+    /// The sweep's progress line (`sweeplab`).
+    sweep: RwSignal<String>,
 }
 
 fn current_hash() -> String {
@@ -85,10 +88,12 @@ fn rebuild(rc: &Shared, ui: Ui, e: Experiment) {
         } else {
             Runner::gpu_context(&rc).await
         };
+        let gpu = ctx.as_ref().ok().cloned();
         let built = Runner::build(&e, ctx);
         if rc.borrow().generation != gen {
             return;
         }
+        super::sweeplab::start(&e, gpu);
         match built {
             Ok((s, info)) => {
                 ui.error.set(None);
@@ -108,6 +113,13 @@ fn rebuild(rc: &Shared, ui: Ui, e: Experiment) {
 
 /// The frame loop: train, collect metrics, draw; reschedules itself forever.
 fn tick(rc: Shared, ui: Ui) {
+    if super::sweeplab::active() {
+        // A sweep URL: the sweep trains instead of the single run.
+        let running = rc.borrow().running;
+        super::sweeplab::after_frame(ui.sweep, running);
+        request_animation_frame(move || tick(rc, ui));
+        return;
+    }
     let res = rc.borrow_mut().frame();
     match res {
         Some(Ok(snap)) => {
@@ -190,7 +202,9 @@ pub fn App() -> impl IntoView {
     let notices = RwSignal::new(decoded.notices.iter().map(|n| n.to_string()).collect::<Vec<_>>());
     let edit_note = RwSignal::new(String::new());
     let (status, error, running) = (RwSignal::new(Status::default()), RwSignal::new(None), RwSignal::new(false));
-    let ui = Ui { exp, status, error, running, note: edit_note };
+    let sweep_status = RwSignal::new(String::new());
+    let ui = Ui { exp, status, error, running, note: edit_note, sweep: sweep_status };
+    let sweeping = move || exp.with(crate::sweep::is_sweep);
     let rc: Shared = Rc::new(RefCell::new(Runner::default()));
     let runner = StoredValue::new_local(rc.clone());
 
@@ -346,6 +360,9 @@ pub fn App() -> impl IntoView {
             </div>
             <section class="panel output" id="output-panel">
                 <h2>"Output"</h2>
+                <Show when=sweeping>
+                    <SweepPanel exp=exp status=sweep_status />
+                </Show>
                 <div class="metrics">
                     <span>"Train loss " <b id="train-loss">{move || st.with(|s| format!("{:.4}", s.train_loss))}</b></span>
                     <span>"Test loss " <b id="test-loss">{move || st.with(|s| format!("{:.4}", s.test_loss))}</b></span>
@@ -386,6 +403,9 @@ pub fn App() -> impl IntoView {
                     </div>
                 </div>
                 <NetDiagram exp=exp runner=runner />
+                <Show when=move || !sweeping()>
+                    <SweepPanel exp=exp status=sweep_status />
+                </Show>
             </section>
         </main>
         <PresetsPanel exp=exp notices=notices />

@@ -15,6 +15,7 @@ pub mod output;
 pub mod presets;
 pub mod resume;
 pub mod runner;
+pub mod sweeplab;
 pub mod widgets;
 
 /// Mount the app on `<body>` (called from `main` on wasm). The benchmark page (`bench.html`)
