@@ -71,6 +71,10 @@ fn all_changed() -> Experiment {
         logx: true,
         hide: vec!["lr".into(), "wd".into()],
         func: Func::J0,
+        model: Model::Kan,
+        grid: 10,
+        order: 2,
+        refine: vec![(100, 20), (300, 50)],
     }
 }
 
@@ -113,7 +117,8 @@ fn encodes_only_non_defaults_in_field_order() {
          &w0=30&resid=1&hourglass=4&loss=ce&opt=momentum&lr=0.001&momentum=0.8&nesterov=1&beta1=0.5\
          &beta2=0.98&sched=cosine&warmup=50&decay_every=300&decay=0.1&bs=32&clip=1.5&l1=0.001&l2=0.01\
          &wd=0.5&dropout=0.2&smooth=0.1&gnoise=0.01&init=mup&alpha=3&base=16&seeds=8&steps=5000\
-         &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd&fn=j0"
+         &backend=cpu&show_test=0&discretize=1&logx=1&hide=lr,wd&fn=j0\
+         &model=kan&grid=10&order=2&refine=100:20,300:50"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -613,4 +618,23 @@ fn kan_function_key() {
     assert_eq!(e.func, Func::Expsin);
     assert!(n.message.contains("j0"), "{n:?}");
     assert_eq!(decode(&encode(&clean("data=fn&fn=xdivy"))).experiment.func, Func::Xdivy);
+}
+
+#[test]
+fn kan_model_keys() {
+    let e = clean("model=kan&grid=20&order=4&refine=100:10,300:50");
+    assert_eq!((e.model, e.grid, e.order), (Model::Kan, 20, 4));
+    assert_eq!(e.refine, vec![(100, 10), (300, 50)]);
+    assert_eq!(one("model=kan&refine=300:50,100:10", "refine").0.refine, vec![(100, 10), (300, 50)], "sorted");
+    assert_eq!(one("model=kan&grid=500", "grid").0.grid, 100);
+    assert_eq!(one("model=kan&order=0", "order").0.order, 1);
+    let (e, n) = one("model=kan&refine=10:7,x:3,20:1000", "refine");
+    assert_eq!(e.refine, vec![(10, 7), (20, 100)]);
+    assert!(n.message.contains("10:7,20:100"), "{n:?}");
+    assert_eq!(one("model=transformer", "model").0.model, Model::Mlp);
+    assert_eq!(clean("refine=10:20").refine, vec![(10, 20)], "kept (unused by MLPs, like grid and order)");
+    let many = (1..=12).map(|s| format!("{s}:5")).collect::<Vec<_>>().join(",");
+    assert_eq!(one(&format!("model=kan&refine={many}"), "refine").0.refine.len(), limits::MAX_REFINES);
+    let e = clean("model=kan&refine=5:9");
+    assert_eq!(decode(&encode(&e)).experiment, e);
 }

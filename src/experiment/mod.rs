@@ -56,6 +56,11 @@ pub mod limits {
     pub const ALPHA: (f32, f32) = (0.0, 100.0);
     pub const BASE: (u32, u32) = (1, 1024);
     pub const SEEDS: (u32, u32) = (1, 64);
+    /// KAN grid intervals G and spline order k.
+    pub const GRID: (u32, u32) = (3, 100);
+    pub const ORDER: (u32, u32) = (1, 5);
+    /// Most entries of the `refine` schedule.
+    pub const MAX_REFINES: usize = 8;
 }
 
 pub use types::*;
@@ -145,6 +150,14 @@ pub struct Experiment {
     pub hide: Vec<String>,
     /// The function of `data=fn` (URL key `fn`, a Rust keyword).
     pub func: Func,
+    pub model: Model,
+    /// KAN grid intervals G.
+    pub grid: u32,
+    /// KAN spline order k.
+    pub order: u32,
+    /// KAN grid refinements (step, G′), by increasing step: at that step every layer's grid
+    /// becomes G′ intervals fitted to the activations, coefficients refitted by least squares.
+    pub refine: Vec<(u64, u32)>,
 }
 
 impl Default for Experiment {
@@ -199,6 +212,10 @@ impl Default for Experiment {
             logx: false,
             hide: Vec::new(),
             func: Func::Expsin,
+            model: Model::Mlp,
+            grid: 5,
+            order: 3,
+            refine: Vec::new(),
         }
     }
 }

@@ -74,6 +74,10 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("logx", b(e.logx)),
         ("hide", e.hide.join(",")),
         ("fn", name(FUNC, e.func).to_string()),
+        ("model", name(MODEL, e.model).to_string()),
+        ("grid", e.grid.to_string()),
+        ("order", e.order.to_string()),
+        ("refine", e.refine.iter().map(|(s, g)| format!("{s}:{g}")).collect::<Vec<_>>().join(",")),
     ]
 }
 
@@ -89,7 +93,7 @@ pub fn encode(e: &Experiment) -> String {
         }
     }
     // Keep list values readable (decoding accepts both forms).
-    out.finish().replace("%2C", ",")
+    out.finish().replace("%2C", ",").replace("%3A", ":")
 }
 
 /// Something [`decode`] ignored, defaulted or clamped. `key` and `value` are safe to display
@@ -193,6 +197,10 @@ pub fn decode(input: &str) -> Decoded {
             "logx" => e.logx = n.flag(k, raw, d.logx),
             "hide" => e.hide = n.hidden(raw),
             "fn" => e.func = n.pick(k, raw, FUNC, d.func),
+            "model" => e.model = n.pick(k, raw, MODEL, d.model),
+            "grid" => e.grid = n.int(k, raw, d.grid.into(), wide(limits::GRID)) as u32,
+            "order" => e.order = n.int(k, raw, d.order.into(), wide(limits::ORDER)) as u32,
+            "refine" => e.refine = n.refines(raw),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }
