@@ -160,7 +160,7 @@ impl KanCpu {
             return Some(g);
         }
         let g = self.s.layout.layers.first().map_or(5, |l| l.g);
-        (t < GRID_UPDATE_STOP && t % GRID_UPDATE_EVERY == 0 && !self.s.train.is_empty()).then_some(g)
+        (t < GRID_UPDATE_STOP && t.is_multiple_of(GRID_UPDATE_EVERY) && !self.s.train.is_empty()).then_some(g)
     }
 
     /// One training step on the minibatch `idx` ([M, B]).

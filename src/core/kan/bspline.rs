@@ -96,7 +96,7 @@ mod tests {
                 assert!((sum - 1.0).abs() < 1e-5, "k={k} x={x}: {sum}");
                 assert!(b.iter().all(|&v| v >= 0.0));
                 assert!(d.iter().sum::<f32>().abs() < 1e-3);
-                assert_eq!(b.iter().filter(|&&v| v > 0.0).count() <= k + 1, true);
+                assert!(b.iter().filter(|&&v| v > 0.0).count() <= k + 1);
                 // Derivative against central differences.
                 let e = 1e-3;
                 let (mut up, mut dn) = (vec![0.0; nb], vec![0.0; nb]);

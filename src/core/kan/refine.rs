@@ -19,7 +19,7 @@ pub const GRID_EPS: f32 = 0.02;
 /// The new G′-interval grid (not extended) of sorted samples `xs`, or `None` if degenerate.
 pub fn grid_from_samples(xs: &[f32], g: usize) -> Option<Vec<f32>> {
     let n = xs.len();
-    if n == 0 || g == 0 || !(xs[n - 1] > xs[0]) {
+    if n == 0 || g == 0 || xs[n - 1].partial_cmp(&xs[0]) != Some(std::cmp::Ordering::Greater) {
         return None;
     }
     let h = (xs[n - 1] - xs[0]) / g as f32;
