@@ -176,6 +176,17 @@ fn presets(json: bool) -> String {
 type Built = (crate::core::data::Data, Box<dyn Backend>, Option<crate::train::wedit::Rebuild>);
 
 fn make_backend(e: &Experiment, gpu: bool) -> Result<Built, String> {
+    if e.model == crate::experiment::Model::Kan {
+        let (d, s) = crate::engine::kan::setup(e);
+        if d.train.is_empty() {
+            return Err("no training points: custom data needs drawn points (`pts`) or a CSV import".into());
+        }
+        crate::engine::kan::check_size(&s)?;
+        if gpu {
+            eprintln!("grokpad: notice: KAN models train on the CPU reference");
+        }
+        return Ok((d, Box::new(crate::engine::kan::KanCpu::new(s, 0)), None));
+    }
     let (d, s) = setup(e);
     if d.train.is_empty() {
         return Err("no training points: custom data needs drawn points (`pts`) or a CSV import".into());
@@ -261,19 +272,19 @@ fn run(
         std::fs::write(&path, csv).map_err(|err| (1, format!("cannot write {}: {err}", path.display())))?;
     }
     let (tr, te) = (last.train[0], last.test[0]);
-    let memo =
-        if e.is_regression() || !(e.flip > 0.0 || e.corrupt > 0.0 || e.labels == crate::experiment::Labels::Random) {
-            None
-        } else {
-            Some(memorization(&mut session)?)
-        };
+    let noisy = e.flip > 0.0 || e.corrupt > 0.0 || e.labels == crate::experiment::Labels::Random;
+    let memo = if e.is_regression() || !noisy || e.model == crate::experiment::Model::Kan {
+        None
+    } else {
+        Some(memorization(&mut session)?)
+    };
     let per_model: Vec<serde_json::Value> = (0..last.train.len())
         .map(|m| model_json(&e, &last, m, memo.as_ref().map(|v| v[m]), session.data.test.is_empty()))
         .collect();
     let mut out = serde_json::json!({
         "url": format!("#{}", url::encode(&e)),
         "steps": last.step,
-        "backend": if gpu { "gpu" } else { "cpu" },
+        "backend": if gpu && e.model == crate::experiment::Model::Mlp { "gpu" } else { "cpu" },
     });
     // One model: its results; several seeds: their mean, and the `seeds` list.
     for (k, v) in mean_json(&per_model).as_object().into_iter().flatten() {

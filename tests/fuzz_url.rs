@@ -237,6 +237,21 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
             };
             want == Some(field)
         }
+        "fn" => name_of(&e.func).eq_ignore_ascii_case(t),
+        "model" => name_of(&e.model).eq_ignore_ascii_case(t),
+        "grid" => int(e.grid.into()),
+        "order" => int(e.order.into()),
+        "refine" => {
+            // As written: in-range step:G pairs by strictly increasing step, at most 8.
+            let pairs: Vec<Option<(i128, i128)>> = t
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| p.split_once(':').and_then(|(s, g)| Some((int_of(s)?, int_of(g)?))))
+                .collect();
+            pairs.len() == e.refine.len()
+                && pairs.iter().zip(&e.refine).all(|(p, r)| *p == Some((r.0.into(), r.1.into())))
+        }
         _ => unreachable!("{key}"),
     }
 }
@@ -494,7 +509,8 @@ fn cli() -> Command {
 /// Multiply-adds of a CLI run of `steps` steps (7 evaluations of train + test, 3 passes a step).
 fn cost(e: &Experiment, steps: u64) -> u64 {
     let w = e.widths();
-    let p: u64 = w.windows(2).map(|x| (x[0] * x[1]) as u64).sum();
+    let edge = if e.model == grokpad::experiment::Model::Kan { (e.grid + e.order + 2) as u64 } else { 1 };
+    let p: u64 = w.windows(2).map(|x| (x[0] * x[1]) as u64).sum::<u64>() * edge;
     let points = (e.n_train() + e.n_test()) as u64;
     p * (7 * points + 3 * steps * e.batch() as u64)
 }

@@ -87,6 +87,10 @@ fn all_changed() -> Experiment {
         op: ModOp::Cube,
         corrupt: 0.3,
         func: Func::J0,
+        model: Model::Kan,
+        grid: 10,
+        order: 2,
+        refine: vec![(100, 20), (300, 50)],
     }
 }
 
@@ -151,7 +155,8 @@ fn encodes_only_non_defaults_in_field_order() {
          &sweep=width&sweep_values=1,2,4&sweep2=lr&sweep2_values=0.01,0.1\
          &frozen=1&ridge=0.5&subpops=100&zipf=2\
          &score=el2n&score_step=50&prune=0.3&prune_side=hard\
-         &p=31&op=cube&corrupt=0.3&fn=j0"
+         &p=31&op=cube&corrupt=0.3&fn=j0\
+         &model=kan&grid=10&order=2&refine=100:20,300:50"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -800,4 +805,23 @@ fn kan_function_key() {
     assert_eq!(e.func, Func::Expsin);
     assert!(n.message.contains("j0"), "{n:?}");
     assert_eq!(decode(&encode(&clean("data=fn&fn=xdivy"))).experiment.func, Func::Xdivy);
+}
+
+#[test]
+fn kan_model_keys() {
+    let e = clean("model=kan&grid=20&order=4&refine=100:10,300:50");
+    assert_eq!((e.model, e.grid, e.order), (Model::Kan, 20, 4));
+    assert_eq!(e.refine, vec![(100, 10), (300, 50)]);
+    assert_eq!(one("model=kan&refine=300:50,100:10", "refine").0.refine, vec![(100, 10), (300, 50)], "sorted");
+    assert_eq!(one("model=kan&grid=500", "grid").0.grid, 100);
+    assert_eq!(one("model=kan&order=0", "order").0.order, 1);
+    let (e, n) = one("model=kan&refine=10:7,x:3,20:1000", "refine");
+    assert_eq!(e.refine, vec![(10, 7), (20, 100)]);
+    assert!(n.message.contains("10:7,20:100"), "{n:?}");
+    assert_eq!(one("model=transformer", "model").0.model, Model::Mlp);
+    assert_eq!(clean("refine=10:20").refine, vec![(10, 20)], "kept (unused by MLPs, like grid and order)");
+    let many = (1..=12).map(|s| format!("{s}:5")).collect::<Vec<_>>().join(",");
+    assert_eq!(one(&format!("model=kan&refine={many}"), "refine").0.refine.len(), limits::MAX_REFINES);
+    let e = clean("model=kan&refine=5:9");
+    assert_eq!(decode(&encode(&e)).experiment, e);
 }

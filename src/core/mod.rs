@@ -6,6 +6,7 @@
 pub mod check;
 pub mod data;
 pub mod init;
+pub mod kan;
 pub mod mlp;
 pub mod ops;
 pub mod optim;

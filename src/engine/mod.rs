@@ -4,6 +4,7 @@
 //! The session (`train`) owns the schedule: batch order and per-step hyperparameters.
 
 pub mod cpu;
+pub mod kan;
 
 use crate::core::data::Split;
 use crate::core::mlp::Layout;

@@ -186,6 +186,41 @@ impl Notes {
     }
 }
 
+impl Notes {
+    /// `refine`: comma-separated `step:G` pairs. Entries that do not parse are dropped, steps
+    /// clamped to [`limits::STEPS`] and G to [`limits::GRID`]; sorted by step (the last of equal
+    /// steps wins), at most [`limits::MAX_REFINES`]. One notice at most.
+    pub(super) fn refines(&mut self, raw: &str) -> Vec<(u64, u32)> {
+        let (mut out, mut bad): (Vec<(u64, u32)>, bool) = (Vec::new(), false);
+        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let pair = part.split_once(':').and_then(|(s, g)| Some((parse_int(s)?, parse_int(g)?)));
+            let Some((s, g)) = pair else {
+                bad = true;
+                continue;
+            };
+            let (s2, g2) = (
+                s.clamp(wide(limits::STEPS).0, wide(limits::STEPS).1),
+                g.clamp(wide(limits::GRID).0, wide(limits::GRID).1),
+            );
+            // Clamped, repeated or out of order: reported.
+            bad |= (s2, g2) != (s, g) || out.last().is_some_and(|e: &(u64, u32)| e.0 >= s2 as u64);
+            out.retain(|e| e.0 != s2 as u64);
+            out.push((s2 as u64, g2 as u32));
+        }
+        out.sort_by_key(|e| e.0);
+        if out.len() > limits::MAX_REFINES {
+            out.truncate(limits::MAX_REFINES);
+            bad = true;
+        }
+        if bad {
+            let kept = out.iter().map(|(s, g)| format!("{s}:{g}")).collect::<Vec<_>>().join(",");
+            let why = format_args!("expected up to {} step:G pairs (G 3–100), using \"{kept}\"", limits::MAX_REFINES);
+            self.push("refine", raw, why);
+        }
+        out
+    }
+}
+
 /// `s` made safe to show: at most [`MAX_SHOWN_CHARS`] characters (then `…`), with control,
 /// zero-width and bidi-override characters written as `\u{…}` escapes.
 fn shown(s: &str) -> String {

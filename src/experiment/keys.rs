@@ -124,6 +124,15 @@ pub const KEYS: &[KeyDoc] = &[
         "expsin",
         "Function of `data=fn` (Liu et al. 2024): J₀(20x); exp(sin(πx)+y²); xy; x/y (y at least 0.5 from 0); exp(½(sin(π(x₁²+x₂²))+sin(π(x₃²+x₄²)))); exp(Σ₁¹⁰⁰ sin²(πxᵢ/2)/100). Inputs uniform in [−1, 1]^d.",
     ),
+    doc("model", "mlp, kan", "mlp", "Model: MLP, or a Kolmogorov–Arnold Network (B-spline edges, Liu et al. 2024) with hidden widths `layers`."),
+    doc("grid", "3–100", "5", "KAN grid intervals G per edge."),
+    doc("order", "1–5", "3", "KAN spline order k."),
+    doc(
+        "refine",
+        "up to 8 step:G pairs, G in 3–100",
+        "",
+        "KAN grid refinement schedule, e.g. `200:10,400:20`: at each step the grids become G intervals fitted to the data, the splines refitted by least squares.",
+    ),
 ];
 
 /// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).

@@ -72,6 +72,11 @@ pub mod limits {
     pub const CORRUPT: (f32, f32) = (0.0, 0.9);
     /// Smallest training fraction of the 2-D playground data (`data=mod` goes down to `TRAIN.0`).
     pub const TRAIN_PLAYGROUND_MIN: f32 = 0.1;
+    /// KAN grid intervals G and spline order k.
+    pub const GRID: (u32, u32) = (3, 100);
+    pub const ORDER: (u32, u32) = (1, 5);
+    /// Most entries of the `refine` schedule.
+    pub const MAX_REFINES: usize = 8;
 }
 
 pub use sweepkeys::SweepAxis;
@@ -194,6 +199,14 @@ pub struct Experiment {
     pub corrupt: f32,
     /// The function of `data=fn` (URL key `fn`, a Rust keyword).
     pub func: Func,
+    pub model: Model,
+    /// KAN grid intervals G.
+    pub grid: u32,
+    /// KAN spline order k.
+    pub order: u32,
+    /// KAN grid refinements (step, G′), by increasing step: at that step every layer's grid
+    /// becomes G′ intervals fitted to the activations, coefficients refitted by least squares.
+    pub refine: Vec<(u64, u32)>,
 }
 
 impl Default for Experiment {
@@ -264,6 +277,10 @@ impl Default for Experiment {
             op: ModOp::Add,
             corrupt: 0.0,
             func: Func::Expsin,
+            model: Model::Mlp,
+            grid: 5,
+            order: 3,
+            refine: Vec::new(),
         }
     }
 }

@@ -146,6 +146,20 @@ pub const PRESETS: &[Preset] = &[
         "Doshi et al. 2024, To grok or not to grok: Disentangling generalization and memorization on corrupted algorithmic datasets",
         "v=1&data=mod&train=0.8&layers=128&act=relu&loss=ce&opt=adamw&lr=0.01&bs=1000&steps=8000&logx=1&corrupt=0.05",
     ),
+    p(
+        "hello-kan",
+        "Hello KAN: a [2,5,1] KAN learns exp(sin(πx) + y²)",
+        "Test RMSE falls below 0.05 with 156 parameters; at step 1000 the grid is refined 3 → 10 intervals (least squares keeps the function), and the curves step down.",
+        "Liu et al. 2024, KAN: Kolmogorov-Arnold Networks",
+        "v=1&data=fn&layers=5&opt=adam&lr=0.01&steps=3000&model=kan&grid=3&refine=1000:10",
+    ),
+    p(
+        "kan-spiral",
+        "A KAN classifies the spiral",
+        "A [2,8,2] KAN with 10-interval B-spline edges separates the two arms (test accuracy about 97 %).",
+        "Liu et al. 2024, KAN: Kolmogorov-Arnold Networks",
+        "v=1&data=spiral&noise=10&layers=8&loss=ce&opt=adam&lr=0.01&bs=20&steps=3000&model=kan&grid=10",
+    ),
 ];
 
 /// The preset named `slug` (case-insensitive).

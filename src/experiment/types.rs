@@ -87,6 +87,15 @@ pub enum Func {
     Sum100,
 }
 
+/// The model family: a multilayer perceptron, or a Kolmogorov–Arnold Network (B-spline edges,
+/// `core::kan`; `layers` are its hidden widths, `grid` and `order` its splines).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Model {
+    Mlp,
+    Kan,
+}
+
 /// Training labels: as generated, or every one drawn uniformly (Zhang et al. 2017).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -223,6 +232,7 @@ pub const FUNC: &[(&str, Func)] = &[
     ("nested4", Func::Nested4),
     ("sum100", Func::Sum100),
 ];
+pub const MODEL: &[(&str, Model)] = &[("mlp", Model::Mlp), ("kan", Model::Kan)];
 pub const LABELS: &[(&str, Labels)] = &[("given", Labels::Given), ("random", Labels::Random)];
 pub const FEATURES: &[(&str, Feature)] = &[
     ("x", Feature::X),

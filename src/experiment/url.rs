@@ -92,6 +92,10 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("op", name(OP, e.op).to_string()),
         ("corrupt", e.corrupt.to_string()),
         ("fn", name(FUNC, e.func).to_string()),
+        ("model", name(MODEL, e.model).to_string()),
+        ("grid", e.grid.to_string()),
+        ("order", e.order.to_string()),
+        ("refine", e.refine.iter().map(|(s, g)| format!("{s}:{g}")).collect::<Vec<_>>().join(",")),
     ]
 }
 
@@ -229,6 +233,10 @@ pub fn decode(input: &str) -> Decoded {
             "op" => e.op = n.pick(k, raw, OP, d.op),
             "corrupt" => e.corrupt = n.float(k, raw, d.corrupt, limits::CORRUPT),
             "fn" => e.func = n.pick(k, raw, FUNC, d.func),
+            "model" => e.model = n.pick(k, raw, MODEL, d.model),
+            "grid" => e.grid = n.int(k, raw, d.grid.into(), wide(limits::GRID)) as u32,
+            "order" => e.order = n.int(k, raw, d.order.into(), wide(limits::ORDER)) as u32,
+            "refine" => e.refine = n.refines(raw),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }

@@ -139,6 +139,18 @@ impl Runner {
     /// too large for the device or the budget.
     pub fn build(e: &Experiment, gpu: Result<Arc<GpuContext>, String>) -> Result<(Session, BackendInfo), String> {
         super::dataedit_logic::check_trainable(e)?; // no drawn points: nothing to train on
+        if e.model == crate::experiment::Model::Kan {
+            // KAN (issue 7): the CPU reference backend; no MLP layout for the neuron thumbnails.
+            LAYOUT.with(|l| *l.borrow_mut() = None);
+            let (d, s) = crate::engine::kan::setup(e);
+            crate::engine::kan::check_size(&s)?;
+            let b = crate::engine::kan::KanCpu::new(s, 0);
+            let note = (e.backend != BackendChoice::Cpu).then(|| "KAN models train on the CPU".to_string());
+            return Ok((
+                Session::new(e.clone(), d, Box::new(b), 0),
+                BackendInfo { kind: "cpu", label: "CPU".into(), note },
+            ));
+        }
         let (d, s) = setup(e);
         LAYOUT.with(|l| *l.borrow_mut() = Some(s.layout.clone()));
         if e.backend != BackendChoice::Cpu {

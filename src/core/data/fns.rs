@@ -58,7 +58,8 @@ pub fn target(f: Func, x: &[f64]) -> f64 {
 }
 
 /// Bessel J₀(x) by Abramowitz & Stegun (1964) 9.4.1 (|x| ≤ 3, |ε| < 5·10⁻⁸) and 9.4.3
-/// (|x| > 3: J₀ = x^(−½)·f₀·cos θ₀, |ε| < 1.6·10⁻⁸ in f₀ and 7·10⁻⁸ in θ₀). J₀ is even.
+/// (|x| > 3: J₀ = x^(−½)·f₀·cos θ₀, |ε| < 1.6·10⁻⁸ in f₀ and 7·10⁻⁸ in θ₀; its 0.78539816 is
+/// π/4). J₀ is even.
 pub fn bessel_j0(x: f64) -> f64 {
     let ax = x.abs();
     if !ax.is_finite() {
@@ -71,7 +72,7 @@ pub fn bessel_j0(x: f64) -> f64 {
     }
     let u = 3.0 / ax;
     let f = [0.79788456, -0.00000077, -0.00552740, -0.00009512, 0.00137237, -0.00072805, 0.00014476];
-    let th = [-0.78539816, -0.04166397, -0.00003954, 0.00262573, -0.00054125, -0.00029333, 0.00013558];
+    let th = [-std::f64::consts::FRAC_PI_4, -0.04166397, -0.00003954, 0.00262573, -0.00054125, -0.00029333, 0.00013558];
     let f0 = f.iter().rev().fold(0.0, |acc, &k| acc * u + k);
     let t0 = ax + th.iter().rev().fold(0.0, |acc, &k| acc * u + k);
     f0 * t0.cos() / ax.sqrt()
