@@ -472,3 +472,21 @@ fn multiclass_cells_take_their_class_colour() {
         assert!(colours.iter().filter(|d| *d == c).count() == 1, "class colours must differ: {colours:?}");
     }
 }
+
+#[test]
+fn class_at_reads_the_grid_cell_under_a_point() {
+    use grokpad::plot::boundary::class_at;
+    // 4×4 grid over [-6, 6]²; row 0 at y = +6. Scores: left half negative, right half positive.
+    let g: Vec<f32> = (0..16).map(|k| if k % 4 < 2 { -0.5 } else { 0.5 }).collect();
+    assert_eq!(class_at(&g, 4, -3.0, 5.0, false), Some(0));
+    assert_eq!(class_at(&g, 4, 3.0, -5.0, false), Some(1));
+    assert_eq!(class_at(&g, 4, 7.0, 0.0, false), None, "off the plane");
+    // Multi-class: the cell's class index; row 0 is the top.
+    let m: Vec<f32> = (0..16).map(|k| (k / 4) as f32).collect();
+    assert_eq!(class_at(&m, 4, 0.5, 5.9, true), Some(0));
+    assert_eq!(class_at(&m, 4, 0.5, -5.9, true), Some(3));
+    let mut nan = m.clone();
+    nan[0] = f32::NAN;
+    assert_eq!(class_at(&nan, 4, -5.9, 5.9, true), None);
+    assert_eq!(class_at(&m[..15], 4, 0.0, 0.0, true), None, "wrong grid size");
+}

@@ -109,7 +109,7 @@ pub const PRESETS: &[Preset] = &[
         "Random-features double descent in under a second",
         "64 widths of frozen random ReLU features, each readout solved in closed form (minimum norm): the test error peaks where the features number the 50 training points, then falls again as the width grows.",
         "Belkin, Hsu, Ma & Mandal 2019, Reconciling modern machine-learning practice and the classical bias-variance trade-off",
-        "v=1&data=gauss2&n=200&train=0.25&noise=30&rff=16&act=relu&frozen=1&sweep=width&sweep_values=2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,120,122,124,126,128",
+        "v=1&data=gauss2&n=200&train=0.25&noise=30&rff=16&act=relu&sweep=width&sweep_values=2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,120,122,124,126,128&frozen=1",
     ),
     p(
         "grok-mlp",

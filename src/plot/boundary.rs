@@ -197,6 +197,25 @@ pub fn draw_boundary_with<DB: DrawingBackend>(
     draw_points(area, points, opts)
 }
 
+/// The class the boundary grid (`res`², row 0 at y = +6, over [-6, 6]²) predicts at the data
+/// point (x, y): the cell's class index for multi-class grids, else 1 where the score is ≥ 0
+/// and 0 below (the ±1 targets of classes 1 and 0). `None` off the plane or for a NaN cell.
+pub fn class_at(grid: &[f32], res: usize, x: f32, y: f32, multiclass: bool) -> Option<u8> {
+    let cell = |v: f32| ((v + EXTENT) / (2.0 * EXTENT) * res as f32).floor();
+    let (c, r) = (cell(x), cell(-y));
+    if !(c >= 0.0 && r >= 0.0 && (c as usize) < res && (r as usize) < res) || grid.len() != res * res {
+        return None;
+    }
+    let v = grid[r as usize * res + c as usize];
+    if !v.is_finite() {
+        None
+    } else if multiclass {
+        Some(v.round().clamp(0.0, 255.0) as u8)
+    } else {
+        Some(u8::from(v >= 0.0))
+    }
+}
+
 /// Draw `points` on `area` (the [-6, 6]² square, as [`data_to_pixel`]): train points with a
 /// white outline first, then, when `opts.show_test`, test points with a black one; flipped and
 /// misfit points ringed when `opts` asks for it.

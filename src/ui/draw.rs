@@ -265,6 +265,8 @@ pub fn boundary_on<DB: DrawingBackend>(
     e: &Experiment,
 ) -> Result<(), String> {
     let mut pts = Vec::with_capacity(s.data.train.len() + s.data.test.len());
+    // Per point: label flipped (train only), and the clean label (issue 5's memorization view).
+    let mut marks: Vec<(bool, Option<u8>)> = Vec::with_capacity(pts.capacity());
     // Plot coordinates (`raw`, the first two for XOR clusters), and the label or target.
     for (split, test) in [(&s.data.train, false), (&s.data.test, true)] {
         for k in 0..split.len() {
@@ -272,6 +274,7 @@ pub fn boundary_on<DB: DrawingBackend>(
                 (split.raw.get(2 * k).copied().unwrap_or(0.0), split.raw.get(2 * k + 1).copied().unwrap_or(0.0));
             let v = split.r.get(k).copied().unwrap_or(split.y[k] as f32);
             pts.push((x, y, v, test));
+            marks.push((split.flipped.get(k).copied().unwrap_or(false), split.clean.get(k).copied()));
         }
     }
     if e.data.is_1d() {
@@ -287,15 +290,25 @@ pub fn boundary_on<DB: DrawingBackend>(
         return draw_fit_1d(area, &fit, &curve, e.show_test);
     }
     let reg = e.is_regression();
+    let noisy = !reg && (e.flip > 0.0 || e.corrupt > 0.0);
+    let multi = e.classes_out() > 2;
     let pts: Vec<PlotPoint> = pts
         .iter()
-        .map(|p| PlotPoint {
+        .zip(&marks)
+        .map(|(p, &(flipped, clean))| PlotPoint {
             x: p.0,
             y: p.1,
             class: p.2 as u8,
             test: p.3,
             value: reg.then_some(p.2),
-            ..Default::default()
+            flipped: noisy && flipped,
+            // Fitted against its true label: the model's class at the point is not the clean one.
+            misfit: noisy
+                && !p.3
+                && match (clean, grid.and_then(|g| crate::plot::boundary::class_at(g, GRID_RES, p.0, p.1, multi))) {
+                    (Some(c), Some(k)) => k != c,
+                    _ => false,
+                },
         })
         .collect();
     let g = grid.map(|v| GridValues { res: GRID_RES, values: v.to_vec() });
@@ -311,8 +324,13 @@ pub fn boundary_on<DB: DrawingBackend>(
             return r;
         }
     }
-    let opts =
-        BoundaryOpts { show_test: e.show_test, discretize: e.discretize && !reg, multiclass, ..Default::default() };
+    let opts = BoundaryOpts {
+        show_test: e.show_test,
+        discretize: e.discretize && !reg,
+        multiclass,
+        mark_flipped: noisy,
+        mark_misfit: noisy,
+    };
     draw_boundary_with(area, g.as_ref(), &pts, &opts)
 }
 

@@ -180,6 +180,17 @@ pub fn draw() -> bool {
             }
             None => {
                 let _ = area.fill(&WHITE);
+                let style = ("sans-serif", 13.0).into_font().color(&RGBColor(90, 90, 90));
+                for (i, line) in [
+                    "Solved in closed form: no training steps,",
+                    "so no epoch-wise heatmap. Add a second axis",
+                    "(e.g. n) for a phase diagram.",
+                ]
+                .iter()
+                .enumerate()
+                {
+                    let _ = area.draw(&Text::new(*line, (20, 30 + 20 * i as i32), style.clone()));
+                }
             }
         }
         let _ = area.present();
