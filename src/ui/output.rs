@@ -31,8 +31,10 @@ pub fn BoundaryLegend(exp: RwSignal<Experiment>) -> impl IntoView {
                     (0..k).map(|c| format!("class {c}")).collect()
                 };
                 let probs = super::netview::shows_probs(e).then_some(" · background: class probabilities (mixed where unsure, paler = less sure)");
+                let noisy = (e.flip > 0.0 || e.corrupt > 0.0)
+                    .then_some(" · dark outer ring = flipped training label · red ring = the model predicts a class other than the point's true label");
                 view! { <span>{names.into_iter().enumerate().map(|(c, n)| view! { <i class="sw" style=css(class_color(c as u8))></i>{format!(" {n}  ")} }).collect_view()}
-                    "· white ring = train, black ring = test" {probs}</span> }.into_any()
+                    "· white ring = train, black ring = test" {probs} {noisy}</span> }.into_any()
             }
         })
     };
