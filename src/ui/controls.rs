@@ -3,7 +3,7 @@
 //! Layout and defaults follow TensorFlow Playground (data left, network centre, output right).
 
 use super::widgets::{checkbox, is_hidden, key, number, select, slider, text};
-use crate::experiment::types::{DATA, FEATURES, FUNC};
+use crate::experiment::types::{DATA, FEATURES, FUNC, OP};
 use crate::experiment::{limits, Dataset, Experiment, Labels};
 use leptos::prelude::*;
 
@@ -43,7 +43,11 @@ pub fn DataPanel(exp: RwSignal<Experiment>) -> impl IntoView {
                     <div class="datasets">{buttons(true)}</div>
                 </div>
             })}
-            {number(key(exp, "classes", "Classes ").when(|e| e.data == Dataset::Rings), |e| e.classes, |e, v| e.classes = v, limits::CLASSES.0, limits::CLASSES.1)}
+            {number(key(exp, "classes", "Classes ").when(|e| matches!(e.data, Dataset::Rings | Dataset::Longtail)), |e| e.classes, |e, v| e.classes = v, limits::CLASSES.0, limits::CLASSES.1)}
+            {number(key(exp, "subpops", "Subpopulations ").when(|e| e.data == Dataset::Longtail), |e| e.subpops, |e, v| e.subpops = v, limits::SUBPOPS.0, limits::SUBPOPS.1)}
+            {slider(key(exp, "zipf", "Zipf exponent").when(|e| e.data == Dataset::Longtail), (limits::ZIPF.0, limits::ZIPF.1, 0.1), |e| e.zipf, |e, v| e.zipf = v)}
+            {number(key(exp, "p", "Modulus p ").when(|e| e.data == Dataset::Mod), |e| e.p, |e, v| e.p = crate::core::data::modular::nearest_prime(v), limits::P.0, limits::P.1)}
+            {select(key(exp, "op", "Operation ").when(|e| e.data == Dataset::Mod), OP, |e| e.op, |e, v| e.op = v)}
             {select(key(exp, "fn", "Function ").when(|e| e.data == Dataset::Fn), FUNC, |e| e.func, |e, v| e.func = v)}
             {number(key(exp, "dim", "Dimensions ").when(|e| e.data == Dataset::Xorclusters), |e| e.dim, |e, v| e.dim = v, limits::DIM.0, limits::DIM.1)}
             {text(key(exp, "freqs", "Frequencies ").when(|e| e.data == Dataset::Sines), |e| e.freqs.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(","), set_freqs)}
@@ -51,7 +55,8 @@ pub fn DataPanel(exp: RwSignal<Experiment>) -> impl IntoView {
             {slider(key(exp, "train", "Training fraction"), (limits::TRAIN.0, limits::TRAIN.1, 0.05), |e| e.train, |e, v| e.train = v)}
             <div class="hint">{n_train}</div>
             {slider(key(exp, "noise", "Noise"), (limits::NOISE.0, limits::NOISE.1, 5.0), |e| e.noise, |e, v| e.noise = v)}
-            {slider(key(exp, "flip", "Flipped train labels").when(|e| !e.is_regression()), (limits::FLIP.0, limits::FLIP.1, 0.05), |e| e.flip, |e, v| e.flip = v)}
+            {slider(key(exp, "flip", "Flipped train labels").when(|e| !e.is_regression() && !e.data.is_vector()), (limits::FLIP.0, limits::FLIP.1, 0.05), |e| e.flip, |e, v| e.flip = v)}
+            {slider(key(exp, "corrupt", "Corrupted train labels").when(|e| e.data.is_vector()), (limits::CORRUPT.0, limits::CORRUPT.1, 0.05), |e| e.corrupt, |e, v| e.corrupt = v)}
             {checkbox(key(exp, "labels", " Random train labels").when(|e| !e.is_regression()), |e| e.labels == Labels::Random, |e, v| e.labels = if v { Labels::Random } else { Labels::Given })}
             <div class="row">
                 {number(key(exp, "seed", "Seed "), |e| e.seed, |e, v| e.seed = v, 0u64, u64::MAX)}
