@@ -402,15 +402,7 @@ fn bench(
     if let Some(bad) = names.iter().find(|n| !NAMES.contains(&n.as_str())) {
         return Err((2, format!("unknown workload `{bad}` (known: {})", NAMES.join(", "))));
     }
-    let (cpu, gpu) = match backend {
-        "cpu" => (true, false),
-        "gpu" => (false, true),
-        "both" => (true, true),
-        other => return Err((2, format!("--backend must be cpu, gpu or both, not `{other}`"))),
-    };
-    if repeats == 0 {
-        return Err((2, "--repeats must be at least 1".into()));
-    }
+    let (cpu, gpu) = bench_targets(backend, repeats)?;
     let ctx = if gpu || profile { Some(Arc::new(GpuContext::new_blocking().map_err(|e| (1, e))?)) } else { None };
     if let (true, Some(c)) = (profile, ctx.as_ref()) {
         let tables: Result<Vec<String>, String> = names.iter().map(|n| native::profile(n, c, repeats)).collect();
@@ -440,4 +432,18 @@ fn bench(
 fn emit(s: &str) {
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(s.as_bytes());
+}
+
+/// `grokpad bench`'s `--backend` (cpu, gpu, both) as (run on the CPU, run on the GPU), after
+/// checking `--repeats` ≥ 1.
+pub(crate) fn bench_targets(backend: &str, repeats: usize) -> Result<(bool, bool), (i32, String)> {
+    if repeats == 0 {
+        return Err((2, "--repeats must be at least 1".into()));
+    }
+    match backend {
+        "cpu" => Ok((true, false)),
+        "gpu" => Ok((false, true)),
+        "both" => Ok((true, true)),
+        other => Err((2, format!("--backend must be cpu, gpu or both, not `{other}`"))),
+    }
 }

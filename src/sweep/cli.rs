@@ -95,15 +95,7 @@ fn frozen_sweep(e: &Experiment, json: bool, timings: bool, notices: &[url::Notic
 /// `grokpad bench --sweep` (`bench::sweeps`).
 pub fn bench_sweep(backend: &str, repeats: usize, json: bool) -> Result<String, (i32, String)> {
     use crate::bench::sweeps;
-    let (cpu, gpu) = match backend {
-        "cpu" => (true, false),
-        "gpu" => (false, true),
-        "both" => (true, true),
-        other => return Err((2, format!("--backend must be cpu, gpu or both, not `{other}`"))),
-    };
-    if repeats == 0 {
-        return Err((2, "--repeats must be at least 1".into()));
-    }
+    let (cpu, gpu) = crate::cli::bench_targets(backend, repeats)?;
     let ctx = if gpu { Some(Arc::new(GpuContext::new_blocking().map_err(|e| (1, e))?)) } else { None };
     let mut pairs = vec![];
     for (name, u, steps, kind) in sweeps::cases() {

@@ -30,3 +30,18 @@ export function launch(webgpu) {
   if (webgpu) args.push('--enable-unsafe-webgpu');
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', ignoreDefaultArgs: true, args });
 }
+
+/** Pixels of canvas `sel` darker than near-white (0 when there is no such canvas). */
+export async function inkPixels(page, sel) {
+  return page.evaluate((s) => {
+    const c = document.querySelector(s);
+    if (!c) return 0;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235) ink++;
+    return ink;
+  }, sel);
+}
+
+/** Wait up to `ms` for `fn(arg)` to hold in the page; resolves to whether it did. */
+export const waitFor = (page, fn, arg, ms) => page.waitForFunction(fn, arg, { timeout: ms }).then(() => true, () => false);

@@ -9,7 +9,7 @@
 //     alt-click erases it, Clear empties (the page says there is nothing to train on, no crash)
 //     and a single drawn point trains.
 // Usage: DIST=dist node tests/browser/playground.mjs
-import { serve as serveDir, launch } from './harness.mjs';
+import { serve as serveDir, launch, inkPixels, waitFor } from './harness.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -32,16 +32,6 @@ async function points(page) {
   return out;
 }
 const canvasData = (page, sel) => page.evaluate((s) => document.querySelector(s).toDataURL(), sel);
-async function inkPixels(page, sel) {
-  return page.evaluate((s) => {
-    const c = document.querySelector(s);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235) ink++;
-    return ink;
-  }, sel);
-}
-const waitFor = (page, fn, arg, ms) => page.waitForFunction(fn, arg, { timeout: ms }).then(() => true, () => false);
 
 async function open(browser, hash) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });

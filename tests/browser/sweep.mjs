@@ -8,7 +8,7 @@
 // (c) a measurement (printed, not a pass/fail timing): the wall time of a 64-width model-wise
 //     sweep on 2-D data with label noise in this page.
 // Usage: DIST=dist node tests/browser/sweep.mjs
-import { serve as serveDir, launch } from './harness.mjs';
+import { serve as serveDir, launch, inkPixels, waitFor } from './harness.mjs';
 import path from 'node:path';
 
 const root = path.resolve(process.env.DIST || 'dist');
@@ -17,17 +17,6 @@ function check(cond, msg) {
   console.log(`${cond ? 'ok  ' : 'FAIL'} ${msg}`);
   if (!cond) failures++;
 }
-async function inkPixels(page, sel) {
-  return page.evaluate((s) => {
-    const c = document.querySelector(s);
-    if (!c) return 0;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235) ink++;
-    return ink;
-  }, sel);
-}
-const waitFor = (page, fn, arg, ms) => page.waitForFunction(fn, arg, { timeout: ms }).then(() => true, () => false);
 const statusText = (page) => page.evaluate(() => document.querySelector('#sweep-status')?.textContent || '');
 
 async function open(browser, base, hash) {
