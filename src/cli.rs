@@ -410,14 +410,7 @@ fn bench(
     }
     let mut rows = vec![];
     for n in &names {
-        let mut targets: Vec<Option<&Arc<GpuContext>>> = vec![];
-        if cpu {
-            targets.push(None);
-        }
-        if let Some(c) = ctx.as_ref() {
-            targets.push(Some(c));
-        }
-        for t in targets {
+        for t in bench_list(cpu, ctx.as_ref()) {
             rows.push(native::run(n, t, repeats, false).map_err(|e| (1, e))?);
             if n.starts_with("P4") {
                 rows.push(native::run(n, t, repeats, true).map_err(|e| (1, e))?);
@@ -446,4 +439,16 @@ pub(crate) fn bench_targets(backend: &str, repeats: usize) -> Result<(bool, bool
         "both" => Ok((true, true)),
         other => Err((2, format!("--backend must be cpu, gpu or both, not `{other}`"))),
     }
+}
+
+/// The backends a benchmark runs on, in order: the CPU (`None`) when asked, then the GPU.
+pub(crate) fn bench_list(cpu: bool, gpu: Option<&Arc<GpuContext>>) -> Vec<Option<&Arc<GpuContext>>> {
+    let mut v = Vec::with_capacity(2);
+    if cpu {
+        v.push(None);
+    }
+    if gpu.is_some() {
+        v.push(gpu);
+    }
+    v
 }

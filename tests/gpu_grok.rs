@@ -6,22 +6,11 @@
 mod common;
 
 use grokpad::engine::cpu::CpuBackend;
-use grokpad::engine::Backend;
 use grokpad::experiment::url::decode;
 use grokpad::gpu::{GpuBackend, PlanKind};
 use grokpad::train::{self, Session};
 
 use common::gpu;
-
-fn params_of(b: &mut dyn Backend) -> Vec<f32> {
-    assert!(b.request_params());
-    loop {
-        b.wait();
-        if let Some(r) = b.poll_params() {
-            return r.unwrap_or_else(|e| panic!("params readback: {e}")).0;
-        }
-    }
-}
 
 fn parity(url: &str, steps: usize) {
     let e = decode(url).experiment;
@@ -33,7 +22,7 @@ fn parity(url: &str, steps: usize) {
     let mut cs = Session::new(e, data.clone(), Box::new(CpuBackend::new(setup.clone(), 0)), 0);
     cs.train(steps);
     gs.train(steps);
-    let (cw, gw) = (params_of(cs.backend.as_mut()), params_of(gs.backend.as_mut()));
+    let (cw, gw) = (common::params_of(cs.backend.as_mut()), common::params_of(gs.backend.as_mut()));
     assert!(gw.iter().zip(&setup.params).any(|(a, b)| a != b), "{url}: the weights did not move");
     for (k, (&a, &b)) in gw.iter().zip(&cw).enumerate() {
         assert!((a - b).abs() <= 1e-4 + 1e-3 * b.abs(), "{url} param {k}: gpu {a} cpu {b}");

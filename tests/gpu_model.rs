@@ -17,7 +17,7 @@ use grokpad::core::ops::{
 };
 use grokpad::core::rng::Rng;
 use grokpad::engine::cpu::CpuBackend;
-use grokpad::engine::{Backend, Snapshot};
+use grokpad::engine::Snapshot;
 use grokpad::experiment::url::decode;
 use grokpad::gpu::kernels::{Dims, Slot, F_DROP, F_SKIP, F_STORE_G, F_Z, K};
 use grokpad::gpu::oneshot::u32_as_f32;
@@ -210,16 +210,6 @@ fn regression_and_smoothed_heads_match_cpu() {
 // ---------------------------------------------------------------------------------------------
 // Whole runs
 
-fn params_of(b: &mut dyn Backend) -> Vec<f32> {
-    assert!(b.request_params());
-    loop {
-        b.wait();
-        if let Some(r) = b.poll_params() {
-            return r.unwrap_or_else(|e| panic!("params readback: {e}")).0;
-        }
-    }
-}
-
 /// A run of `spec` on the data of `url`: how to change the layout and the setup.
 struct Run {
     url: &'static str,
@@ -281,7 +271,7 @@ fn run_parity(r: Run) {
     let mut gs = Session::from_parts(e, data, Box::new(g), setup.batch, models, 0);
     cs.train(r.steps);
     gs.train(r.steps);
-    let (cw, gw) = (params_of(cs.backend.as_mut()), params_of(gs.backend.as_mut()));
+    let (cw, gw) = (common::params_of(cs.backend.as_mut()), common::params_of(gs.backend.as_mut()));
     let mut worst = 0.0f32;
     for (k, (&a, &b)) in gw.iter().zip(&cw).enumerate() {
         assert!((a - b).abs() <= 1e-4 + 1e-3 * b.abs(), "{name} param {k}: gpu {a} cpu {b}");

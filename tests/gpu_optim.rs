@@ -16,7 +16,6 @@ use grokpad::core::init::{InitSpec, Scheme};
 use grokpad::core::optim::{grad_norms, norms, update, Masks, Method, OptSpec, StepHyper};
 use grokpad::core::rng::Rng;
 use grokpad::engine::cpu::CpuBackend;
-use grokpad::engine::Backend;
 use grokpad::experiment::url::decode;
 use grokpad::gpu::kernels::{Dims, Slot, F_LR_M, K, MAX_GROUPS, WG};
 use grokpad::gpu::{GpuBackend, PlanKind};
@@ -150,16 +149,6 @@ fn norms_match_cpu() {
 // ---------------------------------------------------------------------------------------------
 // Whole runs
 
-fn params_of(b: &mut dyn Backend) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
-    assert!(b.request_params());
-    loop {
-        b.wait();
-        if let Some(r) = b.poll_params() {
-            return r.unwrap_or_else(|e| panic!("params readback: {e}"));
-        }
-    }
-}
-
 fn weights_close(name: &str, gpu: &[f32], cpu: &[f32]) {
     assert_eq!(gpu.len(), cpu.len(), "{name}");
     let mut worst = 0.0f32;
@@ -186,8 +175,8 @@ fn run_case(url: &str, k: usize, kind: PlanKind, init: InitSpec, opt: OptSpec, s
     cs.train(k);
     gs.train(k);
     let name = format!("{url} {kind:?} (fused {fused}) {init:?}");
-    let (cw, cm1, cm2) = params_of(cs.backend.as_mut());
-    let (gw, gm1, gm2) = params_of(gs.backend.as_mut());
+    let (cw, cm1, cm2) = common::state_of(cs.backend.as_mut());
+    let (gw, gm1, gm2) = common::state_of(gs.backend.as_mut());
     weights_close(&format!("{name} params"), &gw, &cw);
     weights_close(&format!("{name} m1"), &gm1, &cm1);
     weights_close(&format!("{name} m2"), &gm2, &cm2);

@@ -26,7 +26,7 @@ use grokpad::core::ops::{
 use grokpad::core::optim::{adam, sgd, StepHyper};
 use grokpad::core::rng::Rng;
 use grokpad::engine::cpu::CpuBackend;
-use grokpad::engine::{Backend, Snapshot};
+use grokpad::engine::Snapshot;
 use grokpad::experiment::url::decode;
 use grokpad::experiment::Loss;
 use grokpad::gpu::kernels::{Dims, Slot, K, MAX_GROUPS, WG};
@@ -313,16 +313,6 @@ fn optimizers_match_cpu() {
 // ---------------------------------------------------------------------------------------------
 // Whole training runs
 
-fn params_of(b: &mut dyn Backend) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
-    assert!(b.request_params());
-    loop {
-        b.wait();
-        if let Some(r) = b.poll_params() {
-            return r.unwrap_or_else(|e| panic!("params readback: {e}"));
-        }
-    }
-}
-
 /// Max |a − b| over the pairs, asserting |a − b| ≤ 1e-4 + 1e-3·|b| for each.
 fn weights_close(name: &str, gpu: &[f32], cpu: &[f32]) -> f32 {
     assert_eq!(gpu.len(), cpu.len(), "{name}");
@@ -384,8 +374,8 @@ fn run_parity_m(url: &str, k: usize, models: usize, kind: PlanKind) {
     let url = name.as_str();
     cs.train(k);
     gs.train(k);
-    let (cw, cm1, cm2) = params_of(cs.backend.as_mut());
-    let (gw, gm1, gm2) = params_of(gs.backend.as_mut());
+    let (cw, cm1, cm2) = common::state_of(cs.backend.as_mut());
+    let (gw, gm1, gm2) = common::state_of(gs.backend.as_mut());
     let dw = weights_close(&format!("{url} params"), &gw, &cw);
     let dm1 = weights_close(&format!("{url} adam m"), &gm1, &cm1);
     let dm2 = weights_close(&format!("{url} adam v"), &gm2, &cm2);
@@ -462,7 +452,7 @@ fn steps_per_second_per_op_vs_fused() {
             let t0 = std::time::Instant::now();
             gs.train(steps);
             gs.backend.wait();
-            let _ = params_of(gs.backend.as_mut());
+            let _ = common::state_of(gs.backend.as_mut());
             let s = steps as f64 / t0.elapsed().as_secs_f64();
             println!("SPEED {u} {kind:?}: {s:.0} steps/s ({steps} steps on {})", gpu().0.label);
         }

@@ -99,14 +99,7 @@ pub fn bench_sweep(backend: &str, repeats: usize, json: bool) -> Result<String, 
     let ctx = if gpu { Some(Arc::new(GpuContext::new_blocking().map_err(|e| (1, e))?)) } else { None };
     let mut pairs = vec![];
     for (name, u, steps, kind) in sweeps::cases() {
-        let mut targets: Vec<Option<&Arc<GpuContext>>> = vec![];
-        if cpu {
-            targets.push(None);
-        }
-        if let Some(c) = ctx.as_ref() {
-            targets.push(Some(c));
-        }
-        for t in targets {
+        for t in crate::cli::bench_list(cpu, ctx.as_ref()) {
             let pair = sweeps::run_case(name, &u, steps, kind, t, repeats).map_err(|e| (1, e))?;
             eprintln!("grokpad bench: {} {:.0} vs {:.0} model-steps/s", name, pair.0.steps_per_s, pair.1.steps_per_s);
             pairs.push(pair);

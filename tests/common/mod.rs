@@ -1,5 +1,6 @@
-//! Shared by the GPU test binaries (`gpu_parity`, `gpu_model`, `gpu_optim`): one device and one
-//! set of compiled kernels per binary, single-kernel launches, random inputs.
+//! Shared by the GPU test binaries (`gpu_parity`, `gpu_model`, `gpu_optim`, `gpu_grok`, `gpu_sweep`):
+//! one device and one set of compiled kernels per binary, single-kernel launches, random inputs,
+//! blocking parameter readback.
 #![allow(dead_code)] // each binary uses a subset
 
 use grokpad::core::rng::Rng;
@@ -34,4 +35,20 @@ pub fn launch(k: K, d: Dims, slot: Slot, ro: [Option<&[f32]>; 3], rw: [Option<&[
 
 pub fn rand_vec(r: &mut Rng, n: usize, lo: f64, hi: f64) -> Vec<f32> {
     (0..n).map(|_| r.range(lo, hi) as f32).collect()
+}
+
+/// Parameters and Adam moments of a backend, read back blocking (natively `wait` flushes).
+pub fn state_of(b: &mut dyn grokpad::engine::Backend) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
+    assert!(b.request_params());
+    loop {
+        b.wait();
+        if let Some(r) = b.poll_params() {
+            return r.unwrap_or_else(|e| panic!("params readback: {e}"));
+        }
+    }
+}
+
+/// The parameters of a backend, read back blocking.
+pub fn params_of(b: &mut dyn grokpad::engine::Backend) -> Vec<f32> {
+    state_of(b).0
 }
