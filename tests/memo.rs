@@ -118,3 +118,31 @@ fn memorization_scores_agree_between_cpu_and_gpu() {
             / c.len() as f64;
     assert!(diff < 0.02, "mean |cpu − gpu| score difference {diff}");
 }
+
+/// The page drives a score run a few steps per frame; the CLI in pieces of 500. Both must give
+/// the same scores and pruning curve (the batch stream does not depend on the piece size).
+#[test]
+fn score_run_in_small_pieces_matches_the_blocking_run() {
+    use grokpad::engine::{cpu::CpuBackend, Backend, Setup};
+    use grokpad::scores::run::ScoreRun;
+    let url = "v=1&data=moons&n=120&noise=20&flip=0.2&layers=8&act=relu&loss=ce&opt=adam&lr=0.01&bs=10\
+               &seeds=4&steps=60&score=memo&prune=0.2";
+    let e = grokpad::experiment::url::decode(url).experiment;
+    let mut make = |s: Setup| -> Result<Box<dyn Backend>, String> { Ok(Box::new(CpuBackend::new(s, 0))) };
+    let mut whole = ScoreRun::new(&e, 2);
+    whole.finish(&mut make).unwrap();
+    let mut pieces = ScoreRun::new(&e, 2);
+    let mut calls = 0;
+    while pieces.pump(7, &mut make).unwrap() {
+        calls += 1;
+        assert!(calls < 10_000, "the run must end");
+    }
+    assert!(pieces.done() && calls > 20, "{calls} pumps");
+    let (a, b) = (whole.scores.unwrap(), pieces.scores.unwrap());
+    assert_eq!(a.score.len(), 60);
+    assert!(a.score.iter().any(|v| v.is_finite() && *v != 0.0));
+    assert_eq!(format!("{:?}", a.score), format!("{:?}", b.score));
+    let (ca, cb) = (whole.curve.unwrap(), pieces.curve.unwrap());
+    assert_eq!(ca.len(), 3);
+    assert_eq!(ca, cb);
+}

@@ -9,7 +9,7 @@
 //! - `el2n`, `grand` — Paul et al. 2021 ("Deep Learning on a Data Diet"): `seeds` models train on
 //!   the whole set for `score_step` steps; the score is the mean over models of the EL2N or GraNd
 //!   score (`per_example`).
-//! - Pruning ([`prune_curve`]): remove a fraction of the training set — the lowest scores
+//! - Pruning ([`prune_job`]): remove a fraction of the training set — the lowest scores
 //!   (`easy`: Paul et al. keep the hard examples), the highest (`hard`) or a random subset — and
 //!   retrain from scratch. Every fraction of the curve and the random baseline train in one
 //!   batched run: model (f, v, s) = fraction f, variant v (chosen side / random), seed s, each on
@@ -17,10 +17,12 @@
 //!
 //! The parameters are read back with `Backend::request_params` and evaluated with the CPU
 //! reference forward, so every backend gives the same scores. `make` builds the backend of a
-//! setup (CPU or GPU); runs block (natively; the page drives the same steps asynchronously).
+//! setup (CPU or GPU); [`run::ScoreRun`] drives the parts (blocking natively, a piece per frame
+//! in the page).
 
 pub mod per_example;
 pub mod report;
+pub mod run;
 
 use crate::core::rng::Rng;
 use crate::engine::{Backend, Setup};
@@ -70,36 +72,13 @@ pub fn halves(n: usize, models: usize, seed: u64) -> Vec<Vec<u32>> {
         .collect()
 }
 
-/// Train a session `steps` steps (optionally on per-model subsets) and read its parameters.
-fn train_params(
-    e: &Experiment,
-    make: &mut MakeBackend<'_>,
-    subsets: Option<Vec<Vec<u32>>>,
-    steps: u64,
-) -> Result<(Vec<f32>, Session), String> {
-    let (d, s) = setup(e);
-    if d.train.is_empty() {
-        return Err("no training points".into());
-    }
-    let backend = make(s)?;
-    let mut session = Session::new(e.clone(), d, backend, 0);
-    if let Some(subs) = subsets {
-        session.set_subsets(subs);
-    }
-    while session.backend.steps() < steps {
-        let k = (steps - session.backend.steps()).min(500);
-        session.train(k as usize);
-        session.backend.wait();
-    }
-    while !session.backend.request_params() {
-        session.backend.wait();
-    }
-    loop {
-        session.backend.wait();
-        if let Some(r) = session.backend.poll_params() {
-            return Ok((r?.0, session));
-        }
-    }
+/// What one part of a score run trains: `exp.seeds` models (on per-model subsets when given)
+/// for `steps` steps.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub exp: Experiment,
+    pub subsets: Option<Vec<Vec<u32>>>,
+    pub steps: u64,
 }
 
 /// Mean test accuracy of a session's models (CPU forward of `params`).
@@ -115,17 +94,29 @@ fn mean(v: &[f32]) -> f32 {
     v.iter().sum::<f32>() / v.len().max(1) as f32
 }
 
-/// The scores of `e.score` over `e.seeds` models (module doc). Errors for `score=none`.
-pub fn score(e: &Experiment, make: &mut MakeBackend<'_>) -> Result<Scores, String> {
+/// The scoring part of `e`'s run: `memo` trains `seeds` models on random halves for `steps`
+/// steps; `el2n`/`grand` train `seeds` models on everything for `score_step` steps.
+pub fn score_job(e: &Experiment) -> Job {
     let models = e.seeds.max(1) as usize;
-    let n = crate::core::data::make(e).train.len();
     match e.score {
-        ScoreKind::None => Err("score=none: nothing to score".into()),
         ScoreKind::Memo => {
-            let subs = halves(n, models, e.seed);
-            let (params, session) = train_params(e, make, Some(subs.clone()), e.steps)?;
-            let (_, s) = setup(e);
-            let ok = per_example::correct(&s.layout, &params, &session.data.train);
+            let n = crate::core::data::make(e).train.len();
+            Job { exp: e.clone(), subsets: Some(halves(n, models, e.seed)), steps: e.steps }
+        }
+        _ => Job { exp: e.clone(), subsets: None, steps: e.score_step },
+    }
+}
+
+/// The scores (module doc) from the trained parameters of `job` (its session `session`).
+pub fn score_finish(e: &Experiment, job: &Job, params: &[f32], session: &Session) -> Scores {
+    let models = e.seeds.max(1) as usize;
+    let (_, s) = setup(e);
+    let train = &session.data.train;
+    let n = train.len();
+    let test_acc = mean(&mean_test_acc(session, params));
+    match (&job.subsets, e.score) {
+        (Some(subs), _) => {
+            let ok = per_example::correct(&s.layout, params, train);
             let mut in_train = vec![0u32; n];
             let mut member = vec![vec![false; n]; models];
             for (m, sub) in subs.iter().enumerate() {
@@ -152,20 +143,16 @@ pub fn score(e: &Experiment, make: &mut MakeBackend<'_>) -> Result<Scores, Strin
                     }
                 })
                 .collect();
-            let test_acc = mean(&mean_test_acc(&session, &params));
-            Ok(Scores { kind: e.score, score, in_train, models, steps: e.steps, test_acc })
+            Scores { kind: e.score, score, in_train, models, steps: job.steps, test_acc }
         }
-        ScoreKind::El2n | ScoreKind::Grand => {
-            let (params, session) = train_params(e, make, None, e.score_step)?;
-            let (_, s) = setup(e);
-            let per = if e.score == ScoreKind::El2n {
-                per_example::el2n(&s.layout, &params, &session.data.train)
+        (None, kind) => {
+            let per = if kind == ScoreKind::Grand {
+                per_example::grand(&s, params)
             } else {
-                per_example::grand(&s, &params)
+                per_example::el2n(&s.layout, params, train)
             };
             let score = (0..n).map(|i| per.iter().map(|v| v[i]).sum::<f32>() / models as f32).collect();
-            let test_acc = mean(&mean_test_acc(&session, &params));
-            Ok(Scores { kind: e.score, score, in_train: vec![models as u32; n], models, steps: e.score_step, test_acc })
+            Scores { kind, score, in_train: vec![models as u32; n], models, steps: job.steps, test_acc }
         }
     }
 }
@@ -203,34 +190,34 @@ pub fn fractions(prune: f32) -> Vec<f32> {
     f
 }
 
-/// Retrain from scratch on the kept subsets of every fraction (`fractions(e.prune)`), on the
-/// chosen side and at random, `retrain` seeds each, in one batched run of `e.steps` steps.
-pub fn prune_curve(
-    e: &Experiment,
-    scores: &Scores,
-    retrain: usize,
-    make: &mut MakeBackend<'_>,
-) -> Result<Vec<PrunePoint>, String> {
-    let fr = fractions(e.prune);
+/// The pruning part: every fraction of `fractions(e.prune)`, on the chosen side and at random,
+/// `retrain` seeds each, retrained from scratch on its kept subset in one batched run of
+/// `e.steps` steps.
+pub fn prune_job(e: &Experiment, scores: &Scores, retrain: usize) -> Job {
     let retrain = retrain.max(1);
     let mut subs = vec![];
-    for &f in &fr {
+    for &f in &fractions(e.prune) {
         for side in [e.prune_side, PruneSide::Random] {
             let k = kept(&scores.score, f, side, e.seed);
             subs.extend(std::iter::repeat_n(k, retrain));
         }
     }
-    let big = Experiment { seeds: subs.len() as u32, ..e.clone() };
-    let (params, session) = train_params(&big, make, Some(subs), e.steps)?;
-    let acc = mean_test_acc(&session, &params);
-    Ok(fr
+    let exp = Experiment { seeds: subs.len() as u32, ..e.clone() };
+    Job { exp, subsets: Some(subs), steps: e.steps }
+}
+
+/// The pruning curve from the retrained parameters of [`prune_job`] (its session `session`).
+pub fn prune_finish(e: &Experiment, retrain: usize, params: &[f32], session: &Session) -> Vec<PrunePoint> {
+    let retrain = retrain.max(1);
+    let acc = mean_test_acc(session, params);
+    fractions(e.prune)
         .iter()
         .enumerate()
         .map(|(j, &fraction)| {
             let at = |v: usize| mean(&acc[(2 * j + v) * retrain..(2 * j + v + 1) * retrain]);
             PrunePoint { fraction, test_acc: at(0), random_test_acc: at(1) }
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

@@ -112,12 +112,13 @@ pub fn lab_json(e: &Experiment, make: &mut super::MakeBackend<'_>) -> Option<Res
         return None;
     }
     let mut run = || -> Result<Value, String> {
-        let s = super::score(e, make)?;
+        let mut r = super::run::ScoreRun::new(e, (e.seeds as usize).clamp(1, 8));
+        r.finish(make)?;
+        let s = r.scores.ok_or("the score run ended without scores")?;
         let d = crate::core::data::make(e);
         let mut v = json!({"steps": s.steps, "test_acc": s.test_acc, "scores": scores_json(e, &d, &s)});
-        if e.prune > 0.0 {
-            let curve = super::prune_curve(e, &s, (e.seeds as usize).clamp(1, 8), make)?;
-            v["prune_curve"] = prune_json(&curve);
+        if let Some(curve) = &r.curve {
+            v["prune_curve"] = prune_json(curve);
         }
         Ok(v)
     };

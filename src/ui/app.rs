@@ -11,6 +11,7 @@ use super::network::{NetworkPanel, TrainingPanel};
 use super::output::{BoundaryLegend, ExportButtons};
 use super::presets::PresetsPanel;
 use super::runner::{BackendInfo, Runner};
+use super::scorelab::ScorePanel;
 use super::sweeplab::SweepPanel;
 use crate::experiment::{url, BackendChoice, Experiment};
 use crate::train::live::{self, Edit};
@@ -44,6 +45,8 @@ struct Ui {
     note: RwSignal<String>,
     /// The sweep's progress line (`sweeplab`).
     sweep: RwSignal<String>,
+    /// The score run's progress line (`scorelab`).
+    scores: RwSignal<String>,
 }
 
 fn current_hash() -> String {
@@ -93,7 +96,8 @@ fn rebuild(rc: &Shared, ui: Ui, e: Experiment) {
         if rc.borrow().generation != gen {
             return;
         }
-        super::sweeplab::start(&e, gpu);
+        super::sweeplab::start(&e, gpu.clone());
+        super::scorelab::start(&e, gpu);
         match built {
             Ok((s, info)) => {
                 ui.error.set(None);
@@ -117,6 +121,13 @@ fn tick(rc: Shared, ui: Ui) {
         // A sweep URL: the sweep trains instead of the single run.
         let running = rc.borrow().running;
         super::sweeplab::after_frame(ui.sweep, running);
+        request_animation_frame(move || tick(rc, ui));
+        return;
+    }
+    if super::scorelab::active() {
+        // Per-example scores first (their models train together), then the single run.
+        let running = rc.borrow().running;
+        super::scorelab::after_frame(ui.scores, running);
         request_animation_frame(move || tick(rc, ui));
         return;
     }
@@ -203,7 +214,8 @@ pub fn App() -> impl IntoView {
     let edit_note = RwSignal::new(String::new());
     let (status, error, running) = (RwSignal::new(Status::default()), RwSignal::new(None), RwSignal::new(false));
     let sweep_status = RwSignal::new(String::new());
-    let ui = Ui { exp, status, error, running, note: edit_note, sweep: sweep_status };
+    let score_status = RwSignal::new(String::new());
+    let ui = Ui { exp, status, error, running, note: edit_note, sweep: sweep_status, scores: score_status };
     let sweeping = move || exp.with(crate::sweep::is_sweep);
     let rc: Shared = Rc::new(RefCell::new(Runner::default()));
     let runner = StoredValue::new_local(rc.clone());
@@ -363,6 +375,9 @@ pub fn App() -> impl IntoView {
                 <Show when=sweeping>
                     <SweepPanel exp=exp status=sweep_status />
                 </Show>
+                <Show when=move || exp.with(super::scorelab::wanted)>
+                    <ScorePanel exp=exp status=score_status />
+                </Show>
                 <div class="metrics">
                     <span>"Train loss " <b id="train-loss">{move || st.with(|s| format!("{:.4}", s.train_loss))}</b></span>
                     <span>"Test loss " <b id="test-loss">{move || st.with(|s| format!("{:.4}", s.test_loss))}</b></span>
@@ -405,6 +420,9 @@ pub fn App() -> impl IntoView {
                 <NetDiagram exp=exp runner=runner />
                 <Show when=move || !sweeping()>
                     <SweepPanel exp=exp status=sweep_status />
+                </Show>
+                <Show when=move || !exp.with(super::scorelab::wanted)>
+                    <ScorePanel exp=exp status=score_status />
                 </Show>
             </section>
         </main>

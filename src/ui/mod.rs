@@ -15,6 +15,7 @@ pub mod output;
 pub mod presets;
 pub mod resume;
 pub mod runner;
+pub mod scorelab;
 pub mod sweeplab;
 pub mod widgets;
 
