@@ -70,7 +70,7 @@ pub const KEYS: &[KeyDoc] = &[
     doc("init", "standard, he, xavier, ntk, mup, zero", "standard", "Initialization / parametrization (mup: Yang & Hu 2021)."),
     doc("alpha", "0–100", "1", "Init-scale multiplier α (Omnigrok)."),
     doc("base", "1–1024", "8", "muP base width."),
-    doc("seeds", "1–64", "1", "Models trained together (seeds `seed`, `seed`+1, …); curves show mean ± spread."),
+    doc("seeds", "1–128", "1", "Models trained together (seeds `seed`, `seed`+1, …); curves show mean ± spread."),
     doc("steps", "1–10000000", "2000", "Run length in steps (CLI and presets)."),
     doc("backend", "auto, webgpu, cpu", "auto", "Where training runs."),
     doc("show_test", "0, 1", "1", "Draw the test points on the boundary plot."),

@@ -57,7 +57,7 @@ pub mod limits {
     pub const GNOISE: (f32, f32) = (0.0, 10.0);
     pub const ALPHA: (f32, f32) = (0.0, 100.0);
     pub const BASE: (u32, u32) = (1, 1024);
-    pub const SEEDS: (u32, u32) = (1, 64);
+    pub const SEEDS: (u32, u32) = (1, 128);
     /// Weights set by hand (`wedit`): at most this many, values within ±`WEDIT_VALUE`.
     pub const MAX_WEDITS: usize = 32;
     pub const WEDIT_VALUE: f32 = 1000.0;
