@@ -144,6 +144,14 @@ pub enum K {
     /// Per-model L2 norm (one workgroup per model): gradients for clipping and metrics, and
     /// parameters for the weight-norm metric.
     Norm,
+    /// Transformer ops (`shaders/attention.wgsl`, `shaders/layernorm.wgsl`; dims and work in
+    /// `gpu::tfm_kernels`).
+    AttnFwd,
+    AttnBwdDs,
+    AttnBwdQkv,
+    LnFwd,
+    LnBwdX,
+    LnBwdParam,
 }
 
 /// A WGSL file: name, source, and its (kernel, entry point) pairs.
@@ -204,7 +212,7 @@ impl Kernels {
             ("norm", include_str!("../../shaders/norm.wgsl"), &[(K::Norm, "norm")]),
         ];
         let mut pipelines = Vec::new();
-        for (name, src, entries) in files {
+        for (name, src, entries) in files.into_iter().chain(super::tfm_kernels::FILES) {
             let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
                 label: Some(name),
                 source: wgpu::ShaderSource::Wgsl(format!("{COMMON}\n{src}").into()),
@@ -245,6 +253,9 @@ pub fn work(k: K, d: &Dims) -> usize {
         K::BwdWeight => m * t(i + 1) * t(o),
         K::Sgd | K::Momentum | K::Adam => m,
         K::Norm => m * WG,
+        K::AttnFwd | K::AttnBwdDs | K::AttnBwdQkv | K::LnFwd | K::LnBwdX | K::LnBwdParam => {
+            super::tfm_kernels::work(k, d)
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod memory;
 pub mod oneshot;
 pub mod plan;
 pub mod readback;
+pub mod tfm_kernels;
 
 pub use context::GpuContext;
 pub use plan::{GpuBackend, PlanKind};

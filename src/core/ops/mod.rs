@@ -3,15 +3,20 @@
 //! parameters of all models live in one flat buffer, model `m` at `m * p_stride`.
 //! Backprop formulas: Rumelhart, Hinton & Williams (1986); softmax cross-entropy gradient p − y.
 //! Split by kind: `act` (activations), `dense` (dense layer with multiplier, residual skip and
-//! dropout), `head` (loss heads); `gather` (minibatch copy) lives here.
+//! dropout), `head` (loss heads), `attention` (causal multi-head attention), `layernorm`;
+//! `gather` (minibatch copy) lives here.
 
 mod act;
+mod attention;
 mod dense;
 mod head;
+mod layernorm;
 
 pub use act::*;
+pub use attention::*;
 pub use dense::*;
 pub use head::*;
+pub use layernorm::*;
 
 /// Copy minibatch rows: xb[m,b,:] = x[idx[m,b],:], tb[m,b] = t[idx[m,b]].
 pub fn gather(i: usize, x: &[f32], t: &[u32], idx: &[u32], xb: &mut [f32], tb: &mut [u32]) {

@@ -1,0 +1,89 @@
+//! The transformer kernels' registration, dims and work sizes (issue 6): causal multi-head
+//! attention (`shaders/attention.wgsl`, reference `core::ops::attn_fwd` / `attn_bwd`) and
+//! LayerNorm (`shaders/layernorm.wgsl`, reference `core::ops::ln_fwd` / `ln_bwd`). They use the
+//! shared bind-group layout of `gpu::kernels` (bindings per kernel in the WGSL file headers):
+//! - `AttnFwd`: ro 2 = qkv; rw 5 = probs [B,H,T,T], 6 = out [B,T,H·dh].
+//! - `AttnBwdDs`: ro 2 = qkv, 3 = probs, 4 = dout; rw 6 = ds scratch [B,H,T,T].
+//! - `AttnBwdQkv` (after `AttnBwdDs`): same ro; rw 5 = dqkv (qkv layout, overwritten), 6 = ds.
+//! - `LnFwd`: ro 2 = x, 3 = params (γ at w_off, β at b_off); rw 5 = y, 6 = stats [2·rows].
+//! - `LnBwdX`: ro 2 = x, 3 = params, 4 = dy; rw 5 = dx (`F_SKIP`: +=), 6 = stats.
+//! - `LnBwdParam`: ro 2 = x, 4 = dy; rw 6 = stats, 7 = grads (dγ at w_off, dβ at b_off, +=).
+
+use super::kernels::{Dims, F_SKIP, K, WG};
+use crate::core::ops::Attn;
+
+/// (file name, source, (kernel, entry point) pairs), compiled by `Kernels::new` after
+/// `shaders/common.wgsl`.
+pub const FILES: [(&str, &str, &[(K, &str)]); 2] = [
+    (
+        "attention",
+        include_str!("../../shaders/attention.wgsl"),
+        &[(K::AttnFwd, "attn_fwd"), (K::AttnBwdDs, "attn_bwd_ds"), (K::AttnBwdQkv, "attn_bwd_qkv")],
+    ),
+    (
+        "layernorm",
+        include_str!("../../shaders/layernorm.wgsl"),
+        &[(K::LnFwd, "ln_fwd"), (K::LnBwdX, "ln_bwd_x"), (K::LnBwdParam, "ln_bwd_param")],
+    ),
+];
+
+/// Where q, k and v sit in the token rows of the qkv buffer: row stride and column offsets
+/// (elements). [`QkvLayout::fused`] is the output of one [d_model, 3·H·dh] projection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QkvLayout {
+    pub stride: usize,
+    pub q_off: usize,
+    pub k_off: usize,
+    pub v_off: usize,
+}
+
+impl QkvLayout {
+    /// Rows [q | k | v] of width 3·H·dh.
+    pub fn fused(a: &Attn) -> Self {
+        let w = a.width();
+        QkvLayout { stride: 3 * w, q_off: 0, k_off: w, v_off: 2 * w }
+    }
+}
+
+/// Dims of the three attention kernels.
+pub fn attn_dims(a: &Attn, l: &QkvLayout) -> Dims {
+    Dims {
+        m: a.batch as u32,
+        b: a.seq as u32,
+        i: a.heads as u32,
+        o: a.d_head as u32,
+        x_stride_m: l.stride as u32,
+        w_off: l.q_off as u32,
+        b_off: l.k_off as u32,
+        t_stride_m: l.v_off as u32,
+        mult: a.scale(),
+        ..Default::default()
+    }
+}
+
+/// Dims of the LayerNorm kernels: `rows` rows of width `d`, γ/β (and dγ/dβ) at `gamma_off` /
+/// `beta_off`; `accumulate_dx`: `LnBwdX` adds into dx.
+pub fn ln_dims(rows: usize, d: usize, gamma_off: usize, beta_off: usize, accumulate_dx: bool) -> Dims {
+    Dims {
+        m: rows as u32,
+        i: d as u32,
+        w_off: gamma_off as u32,
+        b_off: beta_off as u32,
+        flags: if accumulate_dx { F_SKIP } else { 0 },
+        ..Default::default()
+    }
+}
+
+/// Invocations of the transformer kernels: one per (batch, head, query) row for attention fwd
+/// and ds, one per q/k/v element for `AttnBwdQkv`, one per row for `LnFwd`/`LnBwdX`, one
+/// workgroup per column for `LnBwdParam`. 0 for the other kernels.
+pub fn work(k: K, d: &Dims) -> usize {
+    let (m, b, i, o) = (d.m as usize, d.b as usize, d.i as usize, d.o as usize);
+    match k {
+        K::AttnFwd | K::AttnBwdDs => m * i * b,
+        K::AttnBwdQkv => m * b * i * o,
+        K::LnFwd | K::LnBwdX => m,
+        K::LnBwdParam => i * WG,
+        _ => 0,
+    }
+}
