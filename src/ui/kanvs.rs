@@ -18,7 +18,6 @@ use crate::core::kan::{KanLayout, GRID};
 use crate::core::mlp::Layout;
 use crate::engine::{Backend, Snapshot};
 use crate::experiment::{Experiment, Model, ScoreKind, SweepAxis};
-use crate::train::Session;
 
 /// KAN grid sizes of the scaling series (pykan's scaling study varies G at a fixed shape).
 pub const GRIDS: &[u32] = &[3, 5, 10, 20, 50];

@@ -1,5 +1,6 @@
 use super::*;
 use crate::experiment::url::decode;
+use crate::train::Session;
 use crate::ui::kanrun::KanVsMlp;
 
 fn exp(q: &str) -> Experiment {
