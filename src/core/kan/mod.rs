@@ -14,12 +14,17 @@
 //! uniform on [−1, 1]; w_b ~ U(−1, 1)/√I; w_s = 1/√I; c_j ~ U(−½, ½)·0.3/G (pykan's
 //! `noise_scale` 0.3, drawn directly instead of fitted to noise at the grid points); bias 0.
 
+pub mod analysis;
 pub mod bspline;
+pub mod edges;
+pub mod formula;
 pub mod layer;
 pub mod refine;
+pub mod symbolic;
 
 use super::ops::HeadKind;
 use super::rng::{stream, Rng};
+pub use edges::EdgeFn;
 pub use layer::{kan_bwd, kan_fwd, Batch};
 
 /// One KAN layer's shape and place in the parameter buffer.
@@ -76,6 +81,8 @@ pub struct KanLayout {
     pub models: usize,
     /// Loss head: the last layer's output goes through tanh for `Tanh`.
     pub head: HeadKind,
+    /// Snapped and pruned edges, [M, E] ([`edges`]); empty while every edge is a spline.
+    pub edges: Vec<EdgeFn>,
 }
 
 impl KanLayout {
@@ -92,7 +99,7 @@ impl KanLayout {
                 l
             })
             .collect();
-        KanLayout { layers, p: off, models, head }
+        KanLayout { layers, p: off, models, head, edges: Vec::new() }
     }
     pub fn inputs(&self) -> usize {
         self.layers.first().map_or(0, |l| l.i)
@@ -145,8 +152,8 @@ impl KanLayout {
         out
     }
 
-    /// Every layer's output for inputs `x` [N, I] shared by all models: acts[l] is [M, N, O_l];
-    /// the last goes through tanh for the `Tanh` head.
+    /// Every layer's output for inputs `x` [N, I] shared by all models: acts[l] is [M, N, O_l]
+    /// (snapped edges included); the last goes through tanh for the `Tanh` head.
     pub fn forward(&self, params: &[f32], x: &[f32], n: usize) -> Vec<Vec<f32>> {
         let mut acts: Vec<Vec<f32>> = Vec::with_capacity(self.layers.len());
         for (li, l) in self.layers.iter().enumerate() {
@@ -154,6 +161,7 @@ impl KanLayout {
             let (input, stride) = if li == 0 { (x, 0) } else { (&acts[li - 1][..], n * l.i) };
             let bt = Batch { models: self.models, rows: n, x_stride_m: stride, p: self.p };
             kan_fwd(l, bt, input, params, &mut out);
+            edges::sym_fwd(self, li, bt, input, &mut out);
             acts.push(out);
         }
         if self.head == HeadKind::Tanh {

@@ -75,7 +75,8 @@ pub fn refine(old: &KanLayout, params: &[f32], x: &[f32], n: usize, g_new: usize
     let mut widths: Vec<usize> = old.layers.iter().map(|l| l.i).collect();
     widths.push(old.outputs());
     let k = old.layers.first().map_or(3, |l| l.k);
-    let new = KanLayout::new(&widths, g_new, k, old.head, old.models);
+    let mut new = KanLayout::new(&widths, g_new, k, old.head, old.models);
+    new.edges = old.edges.clone();
     let mut out = vec![0.0; new.models * new.p];
     if n == 0 {
         return (new.clone(), new.init(0));
