@@ -162,3 +162,36 @@ fn advance(
     }
     Ok(())
 }
+
+/// The comparison of `e` trained to the end on the CPU, as JSON (the CLI's `kan_vs_mlp`): one
+/// entry per run, in `kanvs::plan` order: `model` ("kan"/"mlp"), `label`, `params`, `pair`
+/// (the side-by-side pair), `layers`, `grid` (KAN), the final metric under its name
+/// (`test_rmse` or `test_error`) and `curve` [[step, metric], …]; `error` for a failed run.
+pub fn report(e: &Experiment) -> serde_json::Value {
+    let mut c = KanVsMlp::new(e);
+    c.run_blocking(&mut kanvs::cpu_backend);
+    let key = match c.metric {
+        Metric::Rmse => "test_rmse",
+        Metric::Error => "test_error",
+    };
+    let runs = c.runs.iter().map(|r| {
+        let x = &r.spec.exp;
+        let mut v = serde_json::json!({
+            "model": if r.spec.arch == Arch::Kan { "kan" } else { "mlp" },
+            "label": r.spec.label,
+            "params": r.spec.params,
+            "pair": r.spec.pair,
+            "layers": x.layers,
+            "curve": r.curve,
+        });
+        v[key] = r.last().into();
+        if r.spec.arch == Arch::Kan {
+            v["grid"] = x.grid.into();
+        }
+        if let Some(err) = &r.error {
+            v["error"] = err.clone().into();
+        }
+        v
+    });
+    serde_json::Value::Array(runs.collect())
+}
