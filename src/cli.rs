@@ -54,6 +54,10 @@ enum Cmd {
         /// Add wall-clock timings (steps/s) to the output.
         #[arg(long)]
         timings: bool,
+        /// For a KAN: also train a parameter-matched MLP and a grid-size scaling series
+        /// (`kan_vs_mlp` in the JSON, `ui::kanrun::report`).
+        #[arg(long)]
+        kan_vs_mlp: bool,
     },
     /// Print the table of URL keys (range, default, meaning) as Markdown.
     Keys,
@@ -124,7 +128,7 @@ pub fn main() -> i32 {
             emit(&format!("{}\n", presets(json)));
             0
         }
-        Cmd::Run { url, preset, steps, backend, json, curves, every, timings } => {
+        Cmd::Run { url, preset, steps, backend, json, curves, every, timings, kan_vs_mlp } => {
             let input = match (url, preset) {
                 (Some(u), _) => u,
                 (None, Some(p)) => match crate::experiment::presets::find(&p) {
@@ -137,7 +141,8 @@ pub fn main() -> i32 {
                 },
                 (None, None) => String::new(),
             };
-            match run(&input, steps, backend, json, curves, every, timings) {
+            let out = run(&input, steps, backend, json, curves, every, timings);
+            match out.map(|o| if kan_vs_mlp { with_kan_vs_mlp(o, &input, steps) } else { o }) {
                 Ok(out) => {
                     emit(&format!("{out}\n"));
                     0
@@ -199,6 +204,27 @@ fn make_backend(e: &Experiment, gpu: bool) -> Result<Built, String> {
         Ok((d, b, Some(rebuild)))
     } else {
         Ok((d, Box::new(CpuBackend::new(s, 0)), None))
+    }
+}
+
+/// `out` with the KAN-vs-MLP comparison of the link `input` added (a `kan_vs_mlp` field of the
+/// JSON, or one text line per run).
+fn with_kan_vs_mlp(out: String, input: &str, steps: Option<u64>) -> String {
+    let mut e = url::decode(input).experiment;
+    e.steps = steps.unwrap_or(e.steps);
+    let report = crate::ui::kanrun::report(&e);
+    match serde_json::from_str::<serde_json::Value>(&out) {
+        Ok(mut v) if v.is_object() => {
+            v["kan_vs_mlp"] = report;
+            v.to_string()
+        }
+        _ => {
+            let lines = report.as_array().into_iter().flatten().map(|r| {
+                let m = r.get("test_rmse").or(r.get("test_error")).cloned().unwrap_or_default();
+                format!("{}: {} parameters, {m}", r["label"].as_str().unwrap_or(""), r["params"])
+            });
+            std::iter::once(out).chain(lines).collect::<Vec<_>>().join("\n")
+        }
     }
 }
 

@@ -22,5 +22,8 @@ pub mod ui;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod ui {
     pub mod dataedit_logic;
+    pub mod kanrun;
+    pub mod kanview;
+    pub mod kanvs;
     pub mod netview;
 }

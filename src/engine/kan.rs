@@ -299,4 +299,7 @@ impl Backend for KanCpu {
         }
         Some(Ok((self.s.params.clone(), self.m1.clone(), self.m2.clone())))
     }
+    fn kan_state(&self) -> Option<(KanLayout, Vec<f32>)> {
+        Some((self.s.layout.clone(), self.s.params.clone()))
+    }
 }

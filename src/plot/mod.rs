@@ -5,6 +5,9 @@
 pub mod boundary;
 pub mod curves;
 pub mod fit;
+pub mod kandiagram;
+pub mod kanedge;
+pub mod kanvs;
 pub mod memo;
 pub mod netdiagram;
 pub mod probs;
