@@ -22,5 +22,6 @@ pub mod ui;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod ui {
     pub mod dataedit_logic;
+    pub mod grok_logic;
     pub mod netview;
 }
