@@ -2,7 +2,11 @@
 //! `grokpad run --url '<url or hash>' [--steps N] [--backend cpu|gpu] --json [--curves F.csv]`.
 //! The JSON holds no timings (unless `--timings`), so a CPU run of one URL is byte-identical.
 //! `data=mod` / `data=digits` runs add `grok` (`train::grok::Milestones`: the first evaluated
-//! steps at train acc ≥ 0.99, test acc ≥ 0.9 and ≥ 0.95, null if never).
+//! steps at train acc ≥ 0.99, test acc ≥ 0.9 and ≥ 0.95, null if never). Runs with label noise
+//! add `history` (`train::history::rows_json`: per recorded row, the clean and flipped training
+//! accuracies besides the usual metrics). `data=mod` MLP runs add `progress`
+//! (`train::progress::json`: key frequencies, spectrum, IPR summary, pruning of the memorizing
+//! neurons).
 
 use crate::engine::cpu::CpuBackend;
 use crate::engine::Backend;
@@ -324,6 +328,19 @@ fn run(
         // Model 0's first evaluated steps at train acc ≥ 0.99, test acc ≥ 0.9 and ≥ 0.95.
         out["grok"] = serde_json::to_value(session.milestones).unwrap_or_default();
     }
+    if e.data == crate::experiment::Dataset::Mod && e.model == crate::experiment::Model::Mlp {
+        // Model 0's progress measures (`train::progress`): Fourier spectrum, IPR, pruning.
+        let params = final_params(&mut session)?;
+        let (_, s) = setup(&session.exp);
+        let splits = (&session.data.train, &session.data.test);
+        let p = crate::core::data::modular::modulus(e.p);
+        out["progress"] = crate::train::progress::json(&s.layout, &params, splits, p).unwrap_or_default();
+    }
+    let rows = session.rows();
+    if rows.iter().any(|r| r.noisy_acc.is_finite()) {
+        // Label noise: every recorded row with its clean / flipped training accuracy.
+        out["history"] = crate::train::history::rows_json(&rows);
+    }
     if timings {
         out["adapter"] = label.clone().into();
         out["seconds"] = secs.into();
@@ -339,17 +356,22 @@ fn run(
     }
 }
 
-/// Per model (clean, noisy) training accuracy from the final parameters (`train::memo`).
-fn memorization(session: &mut Session) -> Result<Vec<(f32, f32)>, (i32, String)> {
+/// The final parameters [M, P] (blocking readback).
+fn final_params(session: &mut Session) -> Result<Vec<f32>, (i32, String)> {
     while !session.backend.request_params() {
         session.backend.wait();
     }
-    let params = loop {
+    loop {
         session.backend.wait();
         if let Some(r) = session.backend.poll_params() {
-            break r.map_err(|m| (1, m))?.0;
+            break Ok(r.map_err(|m| (1, m))?.0);
         }
-    };
+    }
+}
+
+/// Per model (clean, noisy) training accuracy from the final parameters (`train::memo`).
+fn memorization(session: &mut Session) -> Result<Vec<(f32, f32)>, (i32, String)> {
+    let params = final_params(session)?;
     let (_, s) = setup(&session.exp);
     let t = &session.data.train;
     Ok(crate::train::memo::label_noise_acc(&s.layout, &params, &t.x, &t.y, &t.flipped))

@@ -22,6 +22,7 @@ pub mod ui;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod ui {
     pub mod dataedit_logic;
+    pub mod grok_logic;
     pub mod kanrun;
     pub mod kanview;
     pub mod kanvs;

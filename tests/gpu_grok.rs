@@ -30,6 +30,11 @@ fn parity(url: &str, steps: usize) {
     let c = cs.snapshot_blocking(false).expect("cpu snapshot");
     let g = gs.snapshot_blocking(false).unwrap_or_else(|err| panic!("{url}: gpu snapshot: {err}"));
     let n = (data.train.len(), data.test.len());
+    // Per-example correctness of model 0 (`Setup::per_example`: data=mod or corrupted labels):
+    // both backends report it, and they agree up to near-ties.
+    assert_eq!((g.correct.len(), c.correct.len()), (n.0 + n.1, n.0 + n.1), "{url}: per-example correctness");
+    let differ = g.correct.iter().zip(&c.correct).filter(|(a, b)| a != b).count();
+    assert!(differ <= 2, "{url}: {differ} examples judged differently");
     for (split, gs, cs, n) in [("train", &g.train, &c.train, n.0), ("test", &g.test, &c.test, n.1)] {
         for (gm, cm) in gs.iter().zip(cs) {
             println!("{url} {split}: loss gpu {} cpu {}, acc gpu {} cpu {}", gm.loss, cm.loss, gm.acc, cm.acc);

@@ -10,4 +10,5 @@ pub mod kan;
 pub mod mlp;
 pub mod ops;
 pub mod optim;
+pub mod progress;
 pub mod rng;

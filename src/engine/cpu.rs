@@ -137,8 +137,9 @@ impl CpuBackend {
         }
     }
 
-    /// Per-model stats of a split, evaluation mode.
-    fn eval(&self, x: &[f32], t: &[u32]) -> Vec<super::Stats> {
+    /// Per-model stats of a split, evaluation mode; model 0's per-example correctness is
+    /// appended to `correct` when the setup asks for it.
+    fn eval(&self, x: &[f32], t: &[u32], correct0: &mut Vec<f32>) -> Vec<super::Stats> {
         let l = &self.s.layout;
         let n = t.len();
         if n == 0 {
@@ -149,6 +150,9 @@ impl CpuBackend {
         let (mut dz, mut loss, mut correct) = (vec![0.0; mn * l.outputs()], vec![0.0; mn], vec![0.0; mn]);
         let out = HeadOut { dz: &mut dz, loss: &mut loss, correct: &mut correct };
         loss_head_ex(l.head, l.models, n, l.outputs(), 0, acts.last().unwrap(), t, out);
+        if self.s.per_example {
+            correct0.extend_from_slice(&correct[..n]);
+        }
         reduce_stats(&loss, &correct, l.models, n)
     }
 
@@ -161,10 +165,14 @@ impl CpuBackend {
             let out = acts.last().unwrap();
             (0..n).map(|k| l.score(&out[k * l.outputs()..(k + 1) * l.outputs()])).collect()
         });
+        let mut correct = Vec::new();
+        let train = self.eval(&self.s.train.x, &self.t_train, &mut correct);
+        let test = self.eval(&self.s.test.x, &self.t_test, &mut correct);
         Snapshot {
             step: self.steps,
-            train: self.eval(&self.s.train.x, &self.t_train),
-            test: self.eval(&self.s.test.x, &self.t_test),
+            train,
+            test,
+            correct,
             grid,
             bad: self.bad.clone(),
             wnorm: norms(&self.s.params, l.p),

@@ -246,6 +246,7 @@ impl KanCpu {
             bad: self.bad.clone(),
             wnorm: norms(&self.s.params, l.p),
             gnorm: self.gnorm.clone(),
+            correct: Vec::new(),
         }
     }
 }

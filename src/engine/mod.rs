@@ -36,6 +36,10 @@ pub struct Setup {
     /// (`core::init::InitPlan::lr_mask`, e.g. μP), or [M, P] per model (sweeps: a learning-rate
     /// axis, or 0 on the padding of a width sweep); empty = all 1.
     pub lr_mask: Vec<f32>,
+    /// Report model 0's per-example correctness with every snapshot (`Snapshot::correct`): the
+    /// clean / flipped training accuracies of label-noise runs and the a × b table of `data=mod`.
+    /// Off by default (the playground's snapshots stay as small as before).
+    pub per_example: bool,
 }
 
 impl Setup {
@@ -43,7 +47,19 @@ impl Setup {
     /// when the layout has 2 inputs (else none).
     pub fn new(layout: Layout, opt: Optimizer, batch: usize, train: Split, test: Split, params: Vec<f32>) -> Self {
         let grid = if layout.inputs() == 2 { grid_points() } else { vec![] };
-        Setup { layout, opt, batch, train, test, params, moments: None, seed: 0, grid, lr_mask: vec![] }
+        Setup {
+            layout,
+            opt,
+            batch,
+            train,
+            test,
+            params,
+            moments: None,
+            seed: 0,
+            grid,
+            lr_mask: vec![],
+            per_example: false,
+        }
     }
 
     /// The u32 target buffers (train, test): class indices, or for a regression head the float
@@ -104,6 +120,9 @@ pub struct Snapshot {
     /// Per model: L2 norm of the raw minibatch gradient (before clipping, regularizers and noise)
     /// of the last step; NaN before the first step.
     pub gnorm: Vec<f32>,
+    /// Model 0's per-example correctness (1 or 0) on the training split, then the test split,
+    /// when the setup asked for it (`Setup::per_example`); else empty.
+    pub correct: Vec<f32>,
 }
 
 /// Parameters, Adam first and second moments, each [M, P].

@@ -69,6 +69,8 @@ pub struct GpuBackend {
     /// plan's gradient norms).
     gnorm: Buffer,
     bad: Buffer,
+    /// Snapshots carry model 0's per-example correctness (`Setup::per_example`).
+    per_example: bool,
 }
 
 impl GpuBackend {
@@ -272,6 +274,7 @@ impl GpuBackend {
             grads_fresh: false,
             gnorm,
             bad,
+            per_example: s.per_example,
             ctx,
         })
     }
@@ -405,7 +408,9 @@ impl Backend for GpuBackend {
             (0..GRID_RES * GRID_RES).map(|k| self.layout.score(&rest[k * o..(k + 1) * o])).collect()
         });
         let (train, test) = (reduce_stats(a, b, m, ntr), reduce_stats(c, d, m, nte));
-        Some(Ok(Snapshot { step, train, test, grid, bad, wnorm, gnorm }))
+        // Model 0 comes first in the per-example correctness rows [M, N].
+        let correct = if self.per_example { b[..ntr].iter().chain(&d[..nte]).copied().collect() } else { vec![] };
+        Some(Ok(Snapshot { step, train, test, grid, bad, wnorm, gnorm, correct }))
     }
     fn wait(&mut self) {
         #[cfg(not(target_arch = "wasm32"))]

@@ -5,6 +5,7 @@
 pub mod boundary;
 pub mod curves;
 pub mod fit;
+pub mod grok;
 pub mod kandiagram;
 pub mod kanedge;
 pub mod kanvs;

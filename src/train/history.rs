@@ -14,6 +14,10 @@ pub struct Row {
     /// Model 0's parameter L2 norm and the gradient L2 norm of its last step (NaN if unknown).
     pub wnorm: f32,
     pub gnorm: f32,
+    /// With label noise (issue 5): accuracy on the clean training points (against their label)
+    /// and on the flipped ones (predicted as their flipped label = memorized); NaN otherwise.
+    pub clean_acc: f32,
+    pub noisy_acc: f32,
 }
 
 impl Row {
@@ -28,6 +32,8 @@ impl Row {
             test_acc: te.acc,
             wnorm: first(&s.wnorm),
             gnorm: first(&s.gnorm),
+            clean_acc: f32::NAN,
+            noisy_acc: f32::NAN,
         }
     }
 }
@@ -70,7 +76,7 @@ impl History {
     pub fn rows(&self) -> Vec<Row> {
         let mut v = self.rows.clone();
         if let Some(l) = self.latest {
-            if v.last() != Some(&l) {
+            if v.last().map(|r| r.step) != Some(l.step) {
                 v.push(l);
             }
         }
@@ -85,6 +91,26 @@ impl History {
     pub fn latest(&self) -> Option<Row> {
         self.latest
     }
+}
+
+/// The rows as JSON objects (`grokpad run --json`'s `history` with label noise): step, losses,
+/// accuracies, `clean_train_acc` / `noisy_train_acc` (null where unknown) and the weight norm.
+pub fn rows_json(rows: &[Row]) -> serde_json::Value {
+    let v = |x: f32| serde_json::Value::from(x);
+    rows.iter()
+        .map(|r| {
+            serde_json::json!({
+                "step": r.step,
+                "train_loss": v(r.train_loss),
+                "test_loss": v(r.test_loss),
+                "train_acc": v(r.train_acc),
+                "test_acc": v(r.test_acc),
+                "clean_train_acc": v(r.clean_acc),
+                "noisy_train_acc": v(r.noisy_acc),
+                "wnorm": v(r.wnorm),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -103,6 +129,8 @@ mod tests {
                 test_acc: 0.0,
                 wnorm: 0.0,
                 gnorm: 0.0,
+                clean_acc: f32::NAN,
+                noisy_acc: f32::NAN,
             });
         }
         let r = h.rows();

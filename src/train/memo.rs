@@ -2,7 +2,8 @@
 //! al. 2017): with label noise, accuracy on the points whose label was kept (`clean_train_acc`,
 //! against that label) and on the flipped points (`noisy_train_acc`: predicted as their flipped
 //! label, i.e. memorized). Computed from the parameters with the CPU reference forward pass, so
-//! every backend reports the same numbers.
+//! every backend reports the same numbers. Over steps, `subset_acc` splits the per-example
+//! correctness that snapshots carry (`engine::Snapshot::correct`) the same way.
 
 use crate::core::mlp::Layout;
 
@@ -51,6 +52,23 @@ pub fn label_noise_acc(layout: &Layout, params: &[f32], x: &[f32], y: &[u8], fli
         .collect()
 }
 
+/// (clean, noisy) accuracy from per-example correctness against the training labels (as flipped):
+/// `correct[i]` is 1 when point i is predicted as its label `y[i]`. Only the first
+/// `flipped.len()` entries are read (a snapshot's `correct` continues with the test split).
+/// A part with no points (or too short a `correct`) gives NaN.
+pub fn subset_acc(correct: &[f32], flipped: &[bool]) -> (f32, f32) {
+    if correct.len() < flipped.len() {
+        return (f32::NAN, f32::NAN);
+    }
+    let (mut hit, mut cnt) = ([0.0f64; 2], [0usize; 2]);
+    for (c, &f) in correct.iter().zip(flipped) {
+        cnt[usize::from(f)] += 1;
+        hit[usize::from(f)] += f64::from(*c);
+    }
+    let frac = |k: usize| if cnt[k] == 0 { f32::NAN } else { (hit[k] / cnt[k] as f64) as f32 };
+    (frac(0), frac(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +88,16 @@ mod tests {
         assert_eq!(label_noise_acc(&l, &params, &x, &y, &flipped), vec![(1.0, 0.0)]);
         let y2 = [1, 0, 1, 0];
         assert_eq!(label_noise_acc(&l, &params, &x, &y2, &flipped), vec![(1.0, 1.0)]);
+    }
+
+    #[test]
+    fn subset_accuracies_from_correctness() {
+        // Train points 0..4 (the last two flipped), then two test entries that are ignored.
+        let correct = [1.0, 0.0, 1.0, 1.0, 0.0, 0.0];
+        assert_eq!(subset_acc(&correct, &[false, false, true, true]), (0.5, 1.0));
+        let (c, n) = subset_acc(&correct[..3], &[false, false, false]);
+        assert!((c - 2.0 / 3.0).abs() < 1e-6 && n.is_nan());
+        let (c, n) = subset_acc(&correct[..1], &[false, true]);
+        assert!(c.is_nan() && n.is_nan(), "too short");
     }
 }

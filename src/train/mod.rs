@@ -8,6 +8,7 @@ pub mod history;
 pub mod live;
 pub mod lr;
 pub mod memo;
+pub mod progress;
 pub mod schedule;
 pub mod wedit;
 
@@ -49,6 +50,8 @@ pub fn setup_with(e: &Experiment, spec: &InitSpec) -> (Data, Setup) {
         seed: e.seed,
         grid,
         lr_mask,
+        // Label noise (clean / flipped accuracy over steps) and the a × b table of `data=mod`.
+        per_example: d.train.flipped.iter().any(|&f| f) || e.data == crate::experiment::Dataset::Mod,
         ..Setup::new(layout, e.opt, e.batch(), d.train.clone(), d.test.clone(), params)
     };
     (d, s)
@@ -203,7 +206,10 @@ impl Session {
     pub fn pump(&mut self) -> Option<Result<Snapshot, String>> {
         let r = self.backend.poll_snapshot()?;
         if let Ok(s) = &r {
-            let row = Row::from_snapshot(s);
+            let mut row = Row::from_snapshot(s);
+            if self.data.train.flipped.iter().any(|&f| f) {
+                (row.clean_acc, row.noisy_acc) = memo::subset_acc(&s.correct, &self.data.train.flipped);
+            }
             self.milestones.observe(row.step, row.train_acc, row.test_acc);
             self.history.push(row);
             self.last = Some(s.clone());

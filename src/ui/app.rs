@@ -7,6 +7,7 @@ use super::controls::{DataPanel, FeaturesPanel, ViewPanel};
 use super::dataedit::DataEditor;
 use super::diagram::NetDiagram;
 use super::draw::{self, CHARTS};
+use super::grok::GrokPanel;
 use super::network::{NetworkPanel, TrainingPanel};
 use super::output::{BoundaryLegend, ExportButtons};
 use super::presets::PresetsPanel;
@@ -74,6 +75,7 @@ fn redraw(rc: &Shared, ui: Ui) {
         for (id, chart) in CHARTS {
             draw::curves(id, chart, &rows, e.logx);
         }
+        super::grok::redraw(&r, e);
     });
 }
 
@@ -104,6 +106,7 @@ fn rebuild(rc: &Shared, ui: Ui, e: Experiment) {
                 ui.status.update(|st| st.info = Some(info.clone()));
                 draw::clear_bands();
                 draw::set_probs(None);
+                super::grok::clear();
                 rc.borrow_mut().install(s, info);
                 redraw(&rc, ui);
             }
@@ -253,7 +256,9 @@ pub fn App() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        let on = exp.with(|e| super::diagram::unsupported(e).is_none() || super::netview::shows_probs(e));
+        let on = exp.with(|e| {
+            super::diagram::unsupported(e).is_none() || super::netview::shows_probs(e) || super::grok::shown(e)
+        });
         runner.get_value().borrow_mut().thumbs = on;
     });
     Effect::new(move |_| {
@@ -418,6 +423,7 @@ pub fn App() -> impl IntoView {
                     </div>
                 </div>
                 <NetDiagram exp=exp runner=runner />
+                <Show when=move || exp.with(super::grok::shown)><GrokPanel exp=exp runner=runner /></Show>
                 <Show when=move || !sweeping()>
                     <SweepPanel exp=exp status=sweep_status />
                 </Show>

@@ -26,7 +26,13 @@ pub fn DataPanel(exp: RwSignal<Experiment>) -> impl IntoView {
                 view! {
                     <button class="dataset" id=format!("data-{name}") title=format!("data={name}")
                         class:active=move || exp.with(|e| e.data == d)
-                        on:click=move |_| exp.update(|e| e.data = d)>{data_title(name)}</button>
+                        on:click=move |_| exp.update(|e| {
+                            // Grokking is a story in log time: the step axis turns log for mod/digits.
+                            if d.is_vector() && !e.data.is_vector() {
+                                e.logx = true;
+                            }
+                            e.data = d
+                        })>{data_title(name)}</button>
                 }
             })
             .collect_view()
@@ -51,10 +57,10 @@ pub fn DataPanel(exp: RwSignal<Experiment>) -> impl IntoView {
             {select(key(exp, "fn", "Function ").when(|e| e.data == Dataset::Fn), FUNC, |e| e.func, |e, v| e.func = v)}
             {number(key(exp, "dim", "Dimensions ").when(|e| e.data == Dataset::Xorclusters), |e| e.dim, |e, v| e.dim = v, limits::DIM.0, limits::DIM.1)}
             {text(key(exp, "freqs", "Frequencies ").when(|e| e.data == Dataset::Sines), |e| e.freqs.iter().map(|f| f.to_string()).collect::<Vec<_>>().join(","), set_freqs)}
-            {number(key(exp, "n", "Points (train + test) "), |e| e.n, |e, v| e.n = v, limits::N.0, limits::N.1)}
+            {number(key(exp, "n", "Points (train + test) ").when(|e| e.data != Dataset::Mod), |e| e.n, |e, v| e.n = v, limits::N.0, limits::N.1)}
             {slider(key(exp, "train", "Training fraction"), (limits::TRAIN.0, limits::TRAIN.1, 0.05), |e| e.train, |e, v| e.train = v)}
             <div class="hint">{n_train}</div>
-            {slider(key(exp, "noise", "Noise"), (limits::NOISE.0, limits::NOISE.1, 5.0), |e| e.noise, |e, v| e.noise = v)}
+            {slider(key(exp, "noise", "Noise").when(|e| !e.data.is_vector()), (limits::NOISE.0, limits::NOISE.1, 5.0), |e| e.noise, |e, v| e.noise = v)}
             {slider(key(exp, "flip", "Flipped train labels").when(|e| !e.is_regression() && !e.data.is_vector()), (limits::FLIP.0, limits::FLIP.1, 0.05), |e| e.flip, |e, v| e.flip = v)}
             {slider(key(exp, "corrupt", "Corrupted train labels").when(|e| e.data.is_vector()), (limits::CORRUPT.0, limits::CORRUPT.1, 0.05), |e| e.corrupt, |e, v| e.corrupt = v)}
             {checkbox(key(exp, "labels", " Random train labels").when(|e| !e.is_regression()), |e| e.labels == Labels::Random, |e, v| e.labels = if v { Labels::Random } else { Labels::Given })}
@@ -121,11 +127,12 @@ pub fn FeaturesPanel(exp: RwSignal<Experiment>) -> impl IntoView {
     view! {
         <section class="panel" id="features-panel">
             <h2>"Features"</h2>
-            {move || (!exp.with(|e| is_hidden(e, "features"))).then(|| view! {
+            {move || (!exp.with(|e| is_hidden(e, "features") || e.data.is_vector())).then(|| view! {
                 <div id="features" class="features">{boxes.clone()}</div>
             })}
             <Show when=xc><div class="hint">"xor-clusters uses its raw coordinates; features are ignored."</div></Show>
-            {number(key(exp, "rff", "Fourier features "), |e| e.rff, |e, v| e.rff = v, limits::RFF.0, limits::RFF.1)}
+            <Show when=move || exp.with(|e| e.data.is_vector())><div class="hint">"One-hot pairs (mod) and pixels (digits) are the inputs; features do not apply."</div></Show>
+            {number(key(exp, "rff", "Fourier features ").when(|e| !e.data.is_vector()), |e| e.rff, |e, v| e.rff = v, limits::RFF.0, limits::RFF.1)}
             {number(key(exp, "rff_scale", "Fourier scale σ ").when(|e| e.rff > 0), |e| e.rff_scale, |e, v| e.rff_scale = v, limits::RFF_SCALE.0, limits::RFF_SCALE.1)}
         </section>
     }

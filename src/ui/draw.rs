@@ -19,6 +19,10 @@ use std::cell::RefCell;
 /// Curve colours: TFP's blue (train) and orange (test).
 const TRAIN: (u8, u8, u8) = (8, 119, 189);
 const TEST: (u8, u8, u8) = (245, 147, 34);
+/// Label noise (issue 5): accuracy on the clean training points (green) and on the flipped ones
+/// (red: predicted as their flipped label = memorized).
+const CLEAN: (u8, u8, u8) = (44, 160, 44);
+const FLIPPED: (u8, u8, u8) = (214, 39, 40);
 /// Band rows kept; beyond it every other row is dropped.
 const BAND_CAP: usize = 2000;
 
@@ -182,6 +186,23 @@ pub fn chart_series(chart: Chart, rows: &[Row], logx: bool) -> (Vec<Series>, Cur
             ]
         }
     };
+    if chart == Chart::Acc && rows.iter().any(|r| r.noisy_acc.is_finite()) {
+        // Model 0's clean / flipped training accuracy (Doshi et al.'s two stages: memorize the
+        // corrupted labels, then unlearn them as the model groks).
+        let col = |f: fn(&Row) -> f32| rows.iter().map(|r| (r.step as f64, f(r) as f64)).collect::<Vec<_>>();
+        s.push(Series {
+            label: "clean train".into(),
+            color: CLEAN,
+            points: col(|r| r.clean_acc),
+            ..Default::default()
+        });
+        s.push(Series {
+            label: "flipped train (memorized)".into(),
+            color: FLIPPED,
+            points: col(|r| r.noisy_acc),
+            ..Default::default()
+        });
+    }
     if let Some(p) = pinned {
         let line =
             |label: &str, color, points| Series { label: label.into(), color, points, dashed: true, band: vec![] };
@@ -251,7 +272,12 @@ pub fn hover_text(rows: &[Row], at: f64, regression: bool) -> Option<String> {
     let acc = if regression {
         String::new()
     } else {
-        format!(" · accuracy train {:.3} test {:.3}", r.train_acc, r.test_acc)
+        let memo = if r.noisy_acc.is_finite() {
+            format!(" · clean train {:.3} flipped train {:.3}", r.clean_acc, r.noisy_acc)
+        } else {
+            String::new()
+        };
+        format!(" · accuracy train {:.3} test {:.3}{memo}", r.train_acc, r.test_acc)
     };
     let gap = r.test_loss - r.train_loss;
     Some(format!("step {}: loss train {:.4} test {:.4} (gap {gap:+.4}){acc}", r.step, r.train_loss, r.test_loss))
@@ -264,6 +290,10 @@ pub fn boundary_on<DB: DrawingBackend>(
     grid: Option<&[f32]>,
     e: &Experiment,
 ) -> Result<(), String> {
+    if super::grok::shown(e) {
+        // data=mod: the a × b table of predictions instead of the points.
+        return super::grok::table_on(area, s, e);
+    }
     let mut pts = Vec::with_capacity(s.data.train.len() + s.data.test.len());
     // Per point: label flipped (train only), and the clean label (issue 5's memorization view).
     let mut marks: Vec<(bool, Option<u8>)> = Vec::with_capacity(pts.capacity());

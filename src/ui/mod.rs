@@ -8,6 +8,8 @@ pub mod dataedit_logic;
 pub mod diagram;
 pub mod draw;
 pub mod export;
+pub mod grok;
+pub mod grok_logic;
 pub mod kanrun;
 pub mod kanvs;
 pub mod keys;

@@ -19,7 +19,9 @@ fn css(c: (u8, u8, u8)) -> String {
 pub fn BoundaryLegend(exp: RwSignal<Experiment>) -> impl IntoView {
     let body = move || {
         exp.with(|e| {
-            if e.data.is_1d() {
+            if super::grok::shown(e) {
+                super::grok::table_legend()
+            } else if e.data.is_1d() {
                 view! { <span><i class="sw" style=css(BLUE)></i>" data (ring = test)  "<i class="sw line" style=css(ORANGE)></i>" prediction along x"</span> }.into_any()
             } else if e.is_regression() {
                 view! { <span>"Colour = value: "<i class="sw" style=css(ORANGE)></i>" −1 … "<i class="sw" style=css(BLUE)></i>" +1; background = prediction, dots = targets"</span> }.into_any()
