@@ -80,17 +80,17 @@ fn attn_bwd_ds(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
         let b = r / (t * d.i);
         let pr = r * t;
         let dr = (b * t + i) * w + h * d.o;
-        var dot = 0.0;
+        var pdp = 0.0;
         for (var j = 0u; j <= i; j++) {
             var dp = 0.0;
             for (var c = 0u; c < d.o; c++) {
                 dp += dout[dr + c] * qkv[qkv_at(b, j, h, c, d.t_stride_m)];
             }
             a6[pr + j] = dp;
-            dot += probs_in[pr + j] * dp;
+            pdp += probs_in[pr + j] * dp;
         }
         for (var j = 0u; j <= i; j++) {
-            a6[pr + j] = probs_in[pr + j] * (a6[pr + j] - dot);
+            a6[pr + j] = probs_in[pr + j] * (a6[pr + j] - pdp);
         }
         for (var j = i + 1u; j < t; j++) {
             a6[pr + j] = 0.0;
@@ -98,30 +98,35 @@ fn attn_bwd_ds(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
     }
 }
 
-// dq, dk, dv for every element (b, token, h, c) from ds (a6) into a5 in the qkv layout.
+// dq, dk, dv for every (b, token, h) from ds (a6) into a5 in the qkv layout; one thread loops
+// over the d_head columns (integer division is slow per lane on CPU rasterizers: once per row).
 @compute @workgroup_size(64)
 fn attn_bwd_qkv(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let t = d.b;
     let w = d.i * d.o;
-    let total = d.m * t * w;
+    let total = d.m * t * d.i;
     for (var e = gid.x; e < total; e += nwg.x * WG) {
-        let c = e % d.o;
-        let h = (e / d.o) % d.i;
-        let tok = (e / w) % t;
-        let b = e / (w * t);
+        let h = e % d.i;
+        let tok = (e / d.i) % t;
+        let b = e / (d.i * t);
         let base = (b * d.i + h) * t;
-        var aq = 0.0;
-        for (var j = 0u; j <= tok; j++) {
-            aq += a6[(base + tok) * t + j] * qkv[qkv_at(b, j, h, c, d.b_off)];
+        let qr = qkv_at(b, tok, h, 0u, d.w_off);
+        let kr = qkv_at(b, tok, h, 0u, d.b_off);
+        let vr = qkv_at(b, tok, h, 0u, d.t_stride_m);
+        for (var c = 0u; c < d.o; c++) {
+            var aq = 0.0;
+            for (var j = 0u; j <= tok; j++) {
+                aq += a6[(base + tok) * t + j] * qkv[qkv_at(b, j, h, c, d.b_off)];
+            }
+            var ak = 0.0;
+            var av = 0.0;
+            for (var i2 = tok; i2 < t; i2++) {
+                ak += a6[(base + i2) * t + tok] * qkv[qkv_at(b, i2, h, c, d.w_off)];
+                av += probs_in[(base + i2) * t + tok] * dout[(b * t + i2) * w + h * d.o + c];
+            }
+            a5[qr + c] = aq * d.mult;
+            a5[kr + c] = ak * d.mult;
+            a5[vr + c] = av;
         }
-        var ak = 0.0;
-        var av = 0.0;
-        for (var i2 = tok; i2 < t; i2++) {
-            ak += a6[(base + i2) * t + tok] * qkv[qkv_at(b, i2, h, c, d.w_off)];
-            av += probs_in[(base + i2) * t + tok] * dout[(b * t + i2) * w + h * d.o + c];
-        }
-        a5[qkv_at(b, tok, h, c, d.w_off)] = aq * d.mult;
-        a5[qkv_at(b, tok, h, c, d.b_off)] = ak * d.mult;
-        a5[qkv_at(b, tok, h, c, d.t_stride_m)] = av;
     }
 }

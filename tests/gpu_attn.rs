@@ -7,8 +7,8 @@
 //!
 //! Shapes: Nanda et al.'s block (3 tokens × 4 heads × d_head 32), odd sizes, one token, d_head 1,
 //! and cases with more rows / columns than one bounded dispatch has threads / workgroups (the
-//! grid-stride loops must wrap). q, k, v are read from a padded, permuted row layout as well as
-//! the fused [q|k|v] one, and padding must stay untouched.
+//! grid-stride loops must wrap). q, k, v are read from the fused [q|k|v] rows, from padded,
+//! permuted rows and from three separate blocks; padding must stay untouched.
 //!
 //! Tolerances: both sides sum in the same order except the LayerNorm parameter gradients (a tree
 //! over rows on the GPU) and FMA contraction / `exp`, `sqrt` rounding: rtol 1e-4 with atol 1e-5
@@ -39,7 +39,7 @@ fn check(name: &str, got: &[f32], want: &[f32], atol: f32) {
 /// q, k, v (each [B,T,H·dh]) packed into token rows of layout `l`, the rest `PAD`.
 fn pack(a: &Attn, l: &QkvLayout, q: &[f32], k: &[f32], v: &[f32]) -> Vec<f32> {
     let (w, rows) = (a.width(), a.batch * a.seq);
-    let mut out = vec![PAD; rows * l.stride];
+    let mut out = vec![PAD; l.buf_len(a)];
     for r in 0..rows {
         for (src, off) in [(q, l.q_off), (k, l.k_off), (v, l.v_off)] {
             out[r * l.stride + off..][..w].copy_from_slice(&src[r * w..][..w]);
@@ -109,6 +109,8 @@ fn attention_kernels_match_cpu() {
         // Padded rows, v first, k last.
         let w = a.width();
         attn_case(&mut rng, a, QkvLayout { stride: 3 * w + 5, q_off: w + 3, k_off: 2 * w + 4, v_off: 1 });
+        // Three blocks (as three separate projections write them), with a gap after each.
+        attn_case(&mut rng, a, QkvLayout::chunked(&a, (a.qkv_len() + 3).next_multiple_of(64)));
     }
 }
 
@@ -182,4 +184,117 @@ fn layernorm_kernels_match_cpu() {
 fn layernorm_kernels_wrap_the_grid() {
     ln_case(&mut Rng::new(24, 0), WG * MAX_GROUPS + 3, 2); // rows > threads of one dispatch
     ln_case(&mut Rng::new(25, 0), 3, MAX_GROUPS + 5); // columns > workgroups of one dispatch
+}
+
+/// Not a test: prints ms per forward + backward of the attention and LayerNorm kernels at Nanda
+/// et al.'s shapes (3 tokens × 4 heads × d_head 32, d_model 128), REPS passes in one submit
+/// (the step plan's way of running), after one warm-up submit. Run with
+/// `cargo test --release --test gpu_attn -- --ignored --nocapture bench`.
+#[test]
+#[ignore]
+fn bench_nanda_shapes() {
+    use grokpad::gpu::builder::{dims_bytes, storage, Builder};
+    use grokpad::gpu::kernels::{Kernels, UNIFORM_STRIDE};
+    use std::time::Instant;
+    const REPS: usize = 20;
+    let ctx = &common::gpu().0;
+    let kern = Kernels::new(&ctx.device);
+    let uni = |n: u64| {
+        ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: None,
+            size: n * UNIFORM_STRIDE,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        })
+    };
+    println!("adapter: {}", ctx.label);
+    for batch in [512, 3830] {
+        let a = Attn { batch, seq: 3, heads: 4, d_head: 32 };
+        let (n, rows, dm) = (a.qkv_len(), a.batch * a.seq, a.width());
+        let buf = |len: usize| storage(ctx, "bench", len * 4);
+        let (qkv, dqkv, probs, ds, out, dout) =
+            (buf(3 * n), buf(3 * n), buf(a.probs_len()), buf(a.probs_len()), buf(n), buf(n));
+        let (y, dx, stats, prm, grads) = (buf(n), buf(n), buf(2 * rows), buf(2 * dm), buf(2 * dm));
+        let mut bld = Builder {
+            ctx,
+            kern: &kern,
+            dims: vec![],
+            dims_buf: uni(8),
+            slot_buf: uni(1),
+            dummy_ro: storage(ctx, "dummy ro", 16),
+            dummy_rw: [storage(ctx, "d0", 16), storage(ctx, "d1", 16), storage(ctx, "d2", 16)],
+            bad: storage(ctx, "bad", 16),
+            groups: vec![],
+        };
+        let ad = attn_dims(&a, &QkvLayout::fused(&a));
+        let ld = ln_dims(rows, dm, 0, dm, false);
+        let ro = [Some(&qkv), Some(&probs), Some(&dout)];
+        let attn = [
+            bld.add(K::AttnFwd, ad, [Some(&qkv), None, None], [Some(&probs), Some(&out), None]),
+            bld.add(K::AttnBwdDs, ad, ro, [None, Some(&ds), None]),
+            bld.add(K::AttnBwdQkv, ad, ro, [Some(&dqkv), Some(&ds), None]),
+        ];
+        let lro = [Some(&out), Some(&prm), Some(&dout)];
+        let ln = [
+            bld.add(K::LnFwd, ld, [Some(&out), Some(&prm), None], [Some(&y), Some(&stats), None]),
+            bld.add(K::LnBwdX, ld, lro, [Some(&dx), Some(&stats), None]),
+            bld.add(K::LnBwdParam, ld, lro, [None, Some(&stats), Some(&grads)]),
+        ];
+        ctx.queue.write_buffer(&bld.dims_buf, 0, &dims_bytes(&bld.dims));
+        let mut r = Rng::new(26, 0);
+        ctx.queue.write_buffer(&qkv, 0, bytemuck::cast_slice(&rand_vec(&mut r, 3 * n, -1.0, 1.0)));
+        ctx.queue.write_buffer(&dout, 0, bytemuck::cast_slice(&rand_vec(&mut r, n, -1.0, 1.0)));
+        ctx.queue.write_buffer(&prm, 0, bytemuck::cast_slice(&rand_vec(&mut r, 2 * dm, 0.5, 1.5)));
+        let mut cases: Vec<(String, &[_])> =
+            vec![("attention fwd+bwd".into(), &attn[..]), ("layernorm fwd+bwd".into(), &ln[..])];
+        cases.extend(attn.iter().chain(&ln).map(|d| (format!("  {:?}", d.k), std::slice::from_ref(d))));
+        for (name, plan) in cases {
+            let run = |reps: usize| {
+                let t0 = Instant::now();
+                let mut enc = ctx.device.create_command_encoder(&Default::default());
+                {
+                    let mut pass = enc.begin_compute_pass(&Default::default());
+                    for _ in 0..reps {
+                        for d in plan.iter() {
+                            pass.set_pipeline(kern.pipeline(d.k));
+                            pass.set_bind_group(0, &bld.groups[d.bg], &[0]);
+                            pass.dispatch_workgroups(d.groups, 1, 1);
+                        }
+                    }
+                }
+                ctx.queue.submit([enc.finish()]);
+                ctx.device.poll(wgpu::PollType::wait_indefinitely()).expect("poll");
+                t0.elapsed().as_secs_f64() * 1e3
+            };
+            run(1);
+            let ms = run(REPS) / REPS as f64;
+            println!("{name}, batch {batch} × 3 tokens × 4 heads × 32 (d_model 128): {ms:.3} ms");
+        }
+        // The CPU reference on the same shapes, same process, for scale.
+        let (q, k, v, dout) = (
+            rand_vec(&mut r, n, -1.0, 1.0),
+            rand_vec(&mut r, n, -1.0, 1.0),
+            rand_vec(&mut r, n, -1.0, 1.0),
+            rand_vec(&mut r, n, -1.0, 1.0),
+        );
+        let (mut p, mut o, mut g) =
+            (vec![0.0; a.probs_len()], vec![0.0; n], [vec![0.0; n], vec![0.0; n], vec![0.0; n]]);
+        let t0 = Instant::now();
+        for _ in 0..REPS {
+            attn_fwd(&a, &q, &k, &v, &mut p, &mut o);
+            let [dq, dk, dv] = &mut g;
+            attn_bwd(&a, &q, &k, &v, &p, &dout, dq, dk, dv);
+        }
+        let cpu_attn = t0.elapsed().as_secs_f64() * 1e3 / REPS as f64;
+        let (gm, bt) = (rand_vec(&mut r, dm, 0.5, 1.5), vec![0.0; dm]);
+        let (mut y, mut mean, mut rstd, mut dx) = (vec![0.0; n], vec![0.0; rows], vec![0.0; rows], vec![0.0; n]);
+        let (mut dg, mut db) = (vec![0.0; dm], vec![0.0; dm]);
+        let t0 = Instant::now();
+        for _ in 0..REPS {
+            ln_fwd(rows, dm, &o, &gm, &bt, &mut y, &mut mean, &mut rstd);
+            ln_bwd(rows, dm, &o, &gm, &mean, &rstd, &dout, &mut dx, &mut dg, &mut db);
+        }
+        let cpu_ln = t0.elapsed().as_secs_f64() * 1e3 / REPS as f64;
+        println!("CPU reference (one thread), batch {batch}: attention {cpu_attn:.3} ms, layernorm {cpu_ln:.3} ms");
+    }
 }

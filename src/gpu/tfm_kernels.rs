@@ -12,9 +12,11 @@
 use super::kernels::{Dims, F_SKIP, K, WG};
 use crate::core::ops::Attn;
 
-/// (file name, source, (kernel, entry point) pairs), compiled by `Kernels::new` after
-/// `shaders/common.wgsl`.
-pub const FILES: [(&str, &str, &[(K, &str)]); 2] = [
+/// A WGSL file: name, source, and its (kernel, entry point) pairs.
+pub type KernelFile = (&'static str, &'static str, &'static [(K, &'static str)]);
+
+/// The transformer's kernel files, compiled by `Kernels::new` after `shaders/common.wgsl`.
+pub const FILES: [KernelFile; 2] = [
     (
         "attention",
         include_str!("../../shaders/attention.wgsl"),
@@ -42,6 +44,19 @@ impl QkvLayout {
     pub fn fused(a: &Attn) -> Self {
         let w = a.width();
         QkvLayout { stride: 3 * w, q_off: 0, k_off: w, v_off: 2 * w }
+    }
+    /// q, k and v as three dense [B·T, H·dh] blocks of one buffer, `chunk` elements apart
+    /// (≥ B·T·H·dh; a multiple of 64 lets three separate projections write them through
+    /// 256-byte-aligned binding offsets).
+    pub fn chunked(a: &Attn, chunk: usize) -> Self {
+        QkvLayout { stride: a.width(), q_off: 0, k_off: chunk, v_off: 2 * chunk }
+    }
+    /// Elements a buffer of this layout needs for `a` (0 when there are no tokens).
+    pub fn buf_len(&self, a: &Attn) -> usize {
+        match a.batch * a.seq {
+            0 => 0,
+            rows => (rows - 1) * self.stride + self.q_off.max(self.k_off).max(self.v_off) + a.width(),
+        }
     }
 }
 
@@ -74,14 +89,12 @@ pub fn ln_dims(rows: usize, d: usize, gamma_off: usize, beta_off: usize, accumul
     }
 }
 
-/// Invocations of the transformer kernels: one per (batch, head, query) row for attention fwd
-/// and ds, one per q/k/v element for `AttnBwdQkv`, one per row for `LnFwd`/`LnBwdX`, one
-/// workgroup per column for `LnBwdParam`. 0 for the other kernels.
+/// Invocations of the transformer kernels: one per (batch, head, token) row for attention, one
+/// per row for `LnFwd`/`LnBwdX`, one workgroup per column for `LnBwdParam`. 0 for the others.
 pub fn work(k: K, d: &Dims) -> usize {
-    let (m, b, i, o) = (d.m as usize, d.b as usize, d.i as usize, d.o as usize);
+    let (m, b, i) = (d.m as usize, d.b as usize, d.i as usize);
     match k {
-        K::AttnFwd | K::AttnBwdDs => m * i * b,
-        K::AttnBwdQkv => m * b * i * o,
+        K::AttnFwd | K::AttnBwdDs | K::AttnBwdQkv => m * i * b,
         K::LnFwd | K::LnBwdX => m,
         K::LnBwdParam => i * WG,
         _ => 0,
