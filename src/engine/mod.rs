@@ -134,6 +134,11 @@ pub trait Backend {
     fn request_params(&mut self) -> bool;
     /// The parameters [M, P] and moments once read.
     fn poll_params(&mut self) -> Polled<ParamState>;
+    /// A KAN backend's current layout (grids, snapped and pruned edges) and parameters [M, P];
+    /// `None` for other models.
+    fn kan_state(&self) -> Option<(crate::core::kan::KanLayout, Vec<f32>)> {
+        None
+    }
 }
 
 /// The grid of evaluation points over [-6, 6]², [GRID_RES², 2], row 0 at y = +6.
