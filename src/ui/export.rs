@@ -71,6 +71,10 @@ fn jf(v: f32) -> serde_json::Value {
 
 /// The curves as JSON: the experiment's URL and one object per recorded step.
 pub fn curves_json(e: &Experiment, rows: &[Row]) -> String {
+    if rows.iter().any(|r| r.noisy_acc.is_finite()) {
+        // Label noise: the CLI's `history` rows (clean / flipped training accuracy, weight norm).
+        return serde_json::json!({"url": url::encode(e), "rows": crate::train::history::rows_json(rows)}).to_string();
+    }
     let rows: Vec<_> = rows
         .iter()
         .map(|r| {

@@ -92,7 +92,7 @@ pub fn redraw(r: &Runner, e: &Experiment) {
     let text = logic::report_text(&rep);
     SUMMARY.with(|s| {
         if let Some(sig) = *s.borrow() {
-            sig.set(text);
+            let _ = sig.try_set(text); // the panel may have been unmounted
         }
     });
     REPORT.with(|c| *c.borrow_mut() = Some((rep, *step)));
