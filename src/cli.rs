@@ -191,8 +191,14 @@ fn make_backend(e: &Experiment, gpu: bool) -> Result<Built, String> {
             return Err("no training points: custom data needs drawn points (`pts`) or a CSV import".into());
         }
         crate::engine::kan::check_size(&s)?;
+        if gpu && crate::gpu::kan::gpu_supports(e) {
+            let ctx = Arc::new(GpuContext::new_blocking()?);
+            return Ok((d, Box::new(crate::gpu::kan::KanGpu::new(ctx, s, 0)?), None));
+        }
         if gpu {
-            eprintln!("grokpad: notice: KAN models train on the CPU reference");
+            eprintln!(
+                "grokpad: notice: this KAN trains on the CPU reference (the GPU path trains plain B-spline KANs)"
+            );
         }
         return Ok((d, Box::new(crate::engine::kan::KanCpu::new(s, 0)), None));
     }

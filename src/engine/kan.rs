@@ -98,6 +98,17 @@ pub fn check_size(s: &KanSetup) -> Result<(), String> {
     Ok(())
 }
 
+/// The grid change (new G) due before step `t + 1` of a run of `s` whose grids have
+/// `s.layout`'s G: the `refine` schedule's entry at `t`, else pykan's grid update (G unchanged)
+/// every [`GRID_UPDATE_EVERY`] steps before [`GRID_UPDATE_STOP`]. Shared by every KAN backend.
+pub fn grid_change_due(s: &KanSetup, t: u64) -> Option<usize> {
+    if let Some(&(_, g)) = s.refine.iter().rev().find(|r| r.0 == t) {
+        return Some(g);
+    }
+    let g = s.layout.layers.first().map_or(5, |l| l.g);
+    (t < GRID_UPDATE_STOP && t.is_multiple_of(GRID_UPDATE_EVERY) && !s.train.is_empty()).then_some(g)
+}
+
 pub struct KanCpu {
     s: KanSetup,
     t_train: Vec<u32>,
@@ -114,7 +125,8 @@ pub struct KanCpu {
     params_pending: bool,
 }
 
-fn targets(head: HeadKind, s: &Split) -> Vec<u32> {
+/// The u32 targets of a split: class indices, or the regression targets' bits (NaN if missing).
+pub fn targets(head: HeadKind, s: &Split) -> Vec<u32> {
     match head {
         HeadKind::Regression => (0..s.len()).map(|k| s.r.get(k).copied().unwrap_or(f32::NAN).to_bits()).collect(),
         _ => s.y.iter().map(|&v| v as u32).collect(),
@@ -171,12 +183,7 @@ impl KanCpu {
 
     /// The grid change due before step `self.steps + 1`, if any.
     fn due(&self) -> Option<usize> {
-        let t = self.steps;
-        if let Some(&(_, g)) = self.s.refine.iter().rev().find(|r| r.0 == t) {
-            return Some(g);
-        }
-        let g = self.s.layout.layers.first().map_or(5, |l| l.g);
-        (t < GRID_UPDATE_STOP && t.is_multiple_of(GRID_UPDATE_EVERY) && !self.s.train.is_empty()).then_some(g)
+        grid_change_due(&self.s, self.steps)
     }
 
     /// Prunings and snaps due before step `self.steps + 1` (prune first), on the training inputs.
@@ -302,7 +309,7 @@ impl KanCpu {
 }
 
 /// Boundary score of one output row (as `core::mlp::Layout::score`).
-fn score(head: HeadKind, out: &[f32]) -> f32 {
+pub fn score(head: HeadKind, out: &[f32]) -> f32 {
     match head {
         HeadKind::Softmax { .. } if out.len() == 2 => ((out[1] - out[0]) * 0.5).tanh(),
         HeadKind::Softmax { .. } => (0..out.len()).fold(0, |a, j| if out[j] > out[a] { j } else { a }) as f32,

@@ -152,6 +152,11 @@ pub enum K {
     LnFwd,
     LnBwdX,
     LnBwdParam,
+    /// KAN layer forward, input gradient and parameter gradients (`shaders/kan.wgsl`, issue 7).
+    KanFwd,
+    KanBwdData,
+    KanBwdWeight,
+    KanBwdReduce,
 }
 
 /// A WGSL file: name, source, and its (kernel, entry point) pairs.
@@ -196,7 +201,7 @@ impl Kernels {
             bind_group_layouts: &[Some(&layout)],
             immediate_size: 0,
         });
-        let files: [KernelFile; 5] = [
+        let files: [KernelFile; 6] = [
             ("gather", include_str!("../../shaders/gather.wgsl"), &[(K::Gather, "gather")]),
             (
                 "dense",
@@ -210,6 +215,16 @@ impl Kernels {
                 &[(K::Sgd, "sgd"), (K::Momentum, "momentum"), (K::Adam, "adam")],
             ),
             ("norm", include_str!("../../shaders/norm.wgsl"), &[(K::Norm, "norm")]),
+            (
+                "kan",
+                include_str!("../../shaders/kan.wgsl"),
+                &[
+                    (K::KanFwd, "kan_fwd"),
+                    (K::KanBwdData, "kan_bwd_data"),
+                    (K::KanBwdWeight, "kan_bwd_weight"),
+                    (K::KanBwdReduce, "kan_bwd_reduce"),
+                ],
+            ),
         ];
         let mut pipelines = Vec::new();
         for (name, src, entries) in files.into_iter().chain(super::tfm_kernels::FILES) {
@@ -242,7 +257,9 @@ pub const TILE: usize = 4;
 
 /// Invocations kernel `k` needs for `d` (its grid-stride loop covers the rest): one per output
 /// element, except the dense kernels: one per 4×4 output tile, and `Norm`: one workgroup per
-/// model (`d.m` models of `d.p_stride` values).
+/// model (`d.m` models of `d.p_stride` values), and the KAN kernels: one per (model, row, output), per
+/// (model, row, input), per (model, input, output, chunk of `d.t_stride_m` rows) and per
+/// (model, input, output).
 pub fn work(k: K, d: &Dims) -> usize {
     let (m, b, i, o) = (d.m as usize, d.b as usize, d.i as usize, d.o as usize);
     let t = |n: usize| n.div_ceil(TILE);
@@ -256,6 +273,10 @@ pub fn work(k: K, d: &Dims) -> usize {
         K::AttnFwd | K::AttnBwdDs | K::AttnBwdQkv | K::LnFwd | K::LnBwdX | K::LnBwdParam => {
             super::tfm_kernels::work(k, d)
         }
+        K::KanFwd => m * b * o,
+        K::KanBwdData => m * b * i,
+        K::KanBwdWeight => m * i * o * b.div_ceil((d.t_stride_m as usize).max(1)),
+        K::KanBwdReduce => m * i * o,
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod builder;
 pub mod context;
 pub mod fused;
+pub mod kan;
 pub mod kernels;
 pub mod memory;
 pub mod oneshot;

@@ -140,12 +140,27 @@ impl Runner {
     pub fn build(e: &Experiment, gpu: Result<Arc<GpuContext>, String>) -> Result<(Session, BackendInfo), String> {
         super::dataedit_logic::check_trainable(e)?; // no drawn points: nothing to train on
         if e.model == crate::experiment::Model::Kan {
-            // KAN (issue 7): the CPU reference backend; no MLP layout for the neuron thumbnails.
+            // KAN (issue 7): on WebGPU when `gpu::kan::gpu_supports` it, else the CPU reference; no
+            // MLP layout for the neuron thumbnails.
             LAYOUT.with(|l| *l.borrow_mut() = None);
             let (d, s) = crate::engine::kan::setup(e);
             crate::engine::kan::check_size(&s)?;
+            if e.backend != BackendChoice::Cpu && crate::gpu::kan::gpu_supports(e) {
+                if let Ok(ctx) = &gpu {
+                    let label = ctx.label.clone();
+                    let b = crate::gpu::kan::KanGpu::new(ctx.clone(), s, 0)?;
+                    return Ok((
+                        Session::new(e.clone(), d, Box::new(b), 0),
+                        BackendInfo { kind: "webgpu", label, note: None },
+                    ));
+                }
+            }
             let b = crate::engine::kan::KanCpu::new(s, 0);
-            let note = (e.backend != BackendChoice::Cpu).then(|| "KAN models train on the CPU".to_string());
+            let note = match (&gpu, e.backend) {
+                (_, BackendChoice::Cpu) => None,
+                (Err(why), _) => Some(format!("{why}; training on the CPU")),
+                (Ok(_), _) => Some("this KAN trains on the CPU (the GPU path trains plain B-spline KANs)".to_string()),
+            };
             return Ok((
                 Session::new(e.clone(), d, Box::new(b), 0),
                 BackendInfo { kind: "cpu", label: "CPU".into(), note },
