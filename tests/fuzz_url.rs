@@ -508,6 +508,11 @@ fn cli() -> Command {
 
 /// Multiply-adds of a CLI run of `steps` steps (7 evaluations of train + test, 3 passes a step).
 fn cost(e: &Experiment, steps: u64) -> u64 {
+    if let Some(net) = grokpad::engine::tfm::net_of(e) {
+        // Token models: ~3 multiply-adds per parameter and example (3 tokens), M models.
+        let per = 3 * (net.p() * net.models()) as u64;
+        return per * (7 * (e.n_train() + e.n_test()) as u64 + 3 * steps * e.batch() as u64);
+    }
     let w = e.widths();
     let edge = if e.model == grokpad::experiment::Model::Kan { (e.grid + e.order + 2) as u64 } else { 1 };
     let p: u64 = w.windows(2).map(|x| (x[0] * x[1]) as u64).sum::<u64>() * edge;

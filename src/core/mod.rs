@@ -11,3 +11,4 @@ pub mod mlp;
 pub mod ops;
 pub mod optim;
 pub mod rng;
+pub mod tfm;

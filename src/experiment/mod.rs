@@ -77,6 +77,11 @@ pub mod limits {
     pub const ORDER: (u32, u32) = (1, 5);
     /// Most entries of the `refine` schedule.
     pub const MAX_REFINES: usize = 8;
+    /// Transformer (`model=tfm`, Nanda et al. 2023): residual width, heads, blocks, MLP width.
+    pub const D_MODEL: (u32, u32) = (2, 512);
+    pub const HEADS: (u32, u32) = (1, 16);
+    pub const TFM_LAYERS: (u32, u32) = (1, 2);
+    pub const D_MLP: (u32, u32) = (0, 2048);
 }
 
 pub use sweepkeys::SweepAxis;
@@ -207,6 +212,16 @@ pub struct Experiment {
     /// KAN grid refinements (step, G′), by increasing step: at that step every layer's grid
     /// becomes G′ intervals fitted to the activations, coefficients refitted by least squares.
     pub refine: Vec<(u64, u32)>,
+    /// `model=tfm`: residual-stream width d_model (a multiple of `heads`).
+    pub d_model: u32,
+    /// `model=tfm`: attention heads per block (d_head = d_model / heads).
+    pub heads: u32,
+    /// `model=tfm`: transformer blocks (1–2).
+    pub tfm_layers: u32,
+    /// `model=tfm`: hidden width of each block's ReLU MLP; 0 = attention-only blocks.
+    pub d_mlp: u32,
+    /// `model=tfm`: pre-LayerNorm before attention, MLP and unembedding.
+    pub ln: bool,
 }
 
 impl Default for Experiment {
@@ -281,6 +296,11 @@ impl Default for Experiment {
             grid: 5,
             order: 3,
             refine: Vec::new(),
+            d_model: 128,
+            heads: 4,
+            tfm_layers: 1,
+            d_mlp: 512,
+            ln: false,
         }
     }
 }
