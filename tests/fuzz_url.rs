@@ -219,9 +219,14 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
         "score_step" => int(e.score_step.into()),
         "score" => name_of(&e.score).eq_ignore_ascii_case(t),
         "prune_side" => name_of(&e.prune_side).eq_ignore_ascii_case(t),
-        "show_test" | "resid" | "nesterov" | "discretize" | "logx" | "frozen" => {
+        "d_model" => int(e.d_model.into()),
+        "heads" => int(e.heads.into()),
+        "tfm_layers" => int(e.tfm_layers.into()),
+        "d_mlp" => int(e.d_mlp.into()),
+        "show_test" | "resid" | "nesterov" | "discretize" | "logx" | "frozen" | "ln" => {
             let field = match key {
                 "frozen" => e.frozen,
+                "ln" => e.ln,
                 "show_test" => e.show_test,
                 "resid" => e.resid,
                 "nesterov" => e.nesterov,

@@ -855,8 +855,11 @@ fn token_model_keys() {
     // emb has one hidden layer; sweeps, random features and scores are for MLPs.
     assert_eq!(one("data=mod&model=emb&layers=", "layers").0.layers, vec![24]);
     assert_eq!(one("data=mod&model=emb&layers=16,8", "layers").0.layers, vec![16]);
-    let (e, _) = one("data=mod&model=tfm&sweep=width&sweep_values=1,2", "sweep");
-    assert!(e.sweep_values.is_empty());
+    let d = decode("data=mod&model=tfm&sweep=width&sweep_values=1,2");
+    let keys: Vec<&str> = d.notices.iter().map(|n| n.key.as_str()).collect();
+    assert_eq!(keys, ["sweep", "sweep_values"]);
+    assert!(d.experiment.sweep_values.is_empty() && d.experiment.sweep == SweepAxis::None);
+    assert_eq!(one("data=mod&model=emb&layers=24&prune=0.3", "prune").0.prune, 0.0);
     assert!(!one("data=mod&model=emb&layers=24&frozen=1", "frozen").0.frozen);
     for bad in ["data=mod&model=tfm&d_model=12&heads=5", "data=xor&model=emb", "data=mod&model=emb&layers=1,2,3"] {
         let d = decode(bad);

@@ -67,17 +67,30 @@ pub(super) fn token_models(e: &mut Experiment, n: &mut Notes) {
         e.model = Model::Mlp;
         return;
     }
-    if e.sweep != SweepAxis::None {
-        n.push("sweep", e.sweep.name(), format_args!("model={name} trains one run, no sweep"));
-        (e.sweep, e.sweep_values, e.sweep2, e.sweep2_values) = (SweepAxis::None, vec![], SweepAxis::None, vec![]);
+    let why = format!("model={name} trains one run, no sweep");
+    for (key, axis) in [("sweep", &mut e.sweep), ("sweep2", &mut e.sweep2)] {
+        if *axis != SweepAxis::None {
+            n.push(key, axis.name(), &why);
+            *axis = SweepAxis::None;
+        }
+    }
+    for (key, values) in [("sweep_values", &mut e.sweep_values), ("sweep2_values", &mut e.sweep2_values)] {
+        if !values.is_empty() {
+            n.push(key, &super::sweepkeys::fmt_values(values), &why);
+            values.clear();
+        }
     }
     if e.frozen {
         n.push("frozen", "1", format_args!("random features are for model=mlp, ignored"));
         e.frozen = false;
     }
-    if e.score != ScoreKind::None || e.prune > 0.0 {
+    if e.score != ScoreKind::None {
         n.push("score", "", format_args!("per-example scores are for model=mlp, ignored"));
-        (e.score, e.prune) = (ScoreKind::None, 0.0);
+        e.score = ScoreKind::None;
+    }
+    if e.prune > 0.0 {
+        n.push("prune", &e.prune.to_string(), format_args!("data pruning is for model=mlp, ignored"));
+        e.prune = 0.0;
     }
     match e.model {
         Model::Emb if e.layers.len() != 1 => {
