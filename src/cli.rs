@@ -202,6 +202,17 @@ fn make_backend(e: &Experiment, gpu: bool) -> Result<Built, String> {
         }
         return Ok((d, Box::new(crate::engine::kan::KanCpu::new(s, 0)), None));
     }
+    if matches!(e.model, crate::experiment::Model::Emb | crate::experiment::Model::Tfm) {
+        let (d, s) = crate::engine::tfm::setup(e)?;
+        crate::engine::tfm::check_size(&s)?;
+        if gpu {
+            eprintln!(
+                "grokpad: notice: model={} trains on the CPU reference",
+                crate::experiment::url::model_name(e.model)
+            );
+        }
+        return Ok((d, Box::new(crate::engine::tfm::TfmCpu::new(s, 0)), None));
+    }
     let (d, s) = setup(e);
     if d.train.is_empty() {
         return Err("no training points: custom data needs drawn points (`pts`) or a CSV import".into());
@@ -309,7 +320,7 @@ fn run(
     }
     let (tr, te) = (last.train[0], last.test[0]);
     let noisy = e.flip > 0.0 || e.corrupt > 0.0 || e.labels == crate::experiment::Labels::Random;
-    let memo = if e.is_regression() || !noisy || e.model == crate::experiment::Model::Kan {
+    let memo = if e.is_regression() || !noisy || e.model != crate::experiment::Model::Mlp {
         None
     } else {
         Some(memorization(&mut session)?)

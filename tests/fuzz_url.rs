@@ -219,9 +219,14 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
         "score_step" => int(e.score_step.into()),
         "score" => name_of(&e.score).eq_ignore_ascii_case(t),
         "prune_side" => name_of(&e.prune_side).eq_ignore_ascii_case(t),
-        "show_test" | "resid" | "nesterov" | "discretize" | "logx" | "frozen" => {
+        "d_model" => int(e.d_model.into()),
+        "heads" => int(e.heads.into()),
+        "tfm_layers" => int(e.tfm_layers.into()),
+        "d_mlp" => int(e.d_mlp.into()),
+        "show_test" | "resid" | "nesterov" | "discretize" | "logx" | "frozen" | "ln" => {
             let field = match key {
                 "frozen" => e.frozen,
+                "ln" => e.ln,
                 "show_test" => e.show_test,
                 "resid" => e.resid,
                 "nesterov" => e.nesterov,
@@ -525,6 +530,11 @@ fn cli() -> Command {
 
 /// Multiply-adds of a CLI run of `steps` steps (7 evaluations of train + test, 3 passes a step).
 fn cost(e: &Experiment, steps: u64) -> u64 {
+    if let Some(net) = grokpad::engine::tfm::net_of(e) {
+        // Token models: ~3 multiply-adds per parameter and example (3 tokens), M models.
+        let per = 3 * (net.p() * net.models()) as u64;
+        return per * (7 * (e.n_train() + e.n_test()) as u64 + 3 * steps * e.batch() as u64);
+    }
     let w = e.widths();
     let edge = if e.model == grokpad::experiment::Model::Kan { (e.grid + e.order + 2) as u64 } else { 1 };
     let p: u64 = w.windows(2).map(|x| (x[0] * x[1]) as u64).sum::<u64>() * edge;

@@ -95,6 +95,11 @@ fn all_changed() -> Experiment {
         kprune: vec![(15, 0.05)],
         lamb: 0.01,
         lamb_entropy: 5.0,
+        d_model: 64,
+        heads: 8,
+        tfm_layers: 2,
+        d_mlp: 0,
+        ln: true,
     }
 }
 
@@ -161,7 +166,8 @@ fn encodes_only_non_defaults_in_field_order() {
          &score=el2n&score_step=50&prune=0.3&prune_side=hard\
          &p=31&op=cube&corrupt=0.3&fn=j0\
          &model=kan&grid=10&order=2&refine=100:20,300:50\
-         &snap=10:0:1:0:sin,20:auto&kprune=15:0.05&lamb=0.01&lamb_entropy=5"
+         &snap=10:0:1:0:sin,20:auto&kprune=15:0.05&lamb=0.01&lamb_entropy=5\
+         &d_model=64&heads=8&tfm_layers=2&d_mlp=0&ln=1"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -850,4 +856,40 @@ fn kan_snap_prune_and_sparsity_keys() {
     assert!(n.message.contains("10:0,20:10"), "{n:?}");
     assert_eq!(one("lamb=-1", "lamb").0.lamb, 0.0);
     assert_eq!(one("lamb_entropy=nan", "lamb_entropy").0.lamb_entropy, 2.0);
+}
+
+#[test]
+fn token_model_keys() {
+    let e = clean("data=mod&p=31&model=tfm&d_model=64&heads=8&tfm_layers=2&d_mlp=0&ln=1");
+    assert_eq!((e.model, e.d_model, e.heads, e.tfm_layers, e.d_mlp, e.ln), (Model::Tfm, 64, 8, 2, 0, true));
+    assert_eq!(decode(&encode(&e)).experiment, e);
+    assert_eq!(clean("data=mod&model=emb&layers=24").model, Model::Emb);
+    // Out of range: clamped, one notice each.
+    assert_eq!(one("data=mod&model=tfm&d_model=4096", "d_model").0.d_model, limits::D_MODEL.1);
+    assert_eq!(one("data=mod&model=tfm&heads=0", "heads").0.heads, 1);
+    assert_eq!(one("data=mod&model=tfm&tfm_layers=9", "tfm_layers").0.tfm_layers, 2);
+    assert_eq!(one("data=mod&model=tfm&d_mlp=-3", "d_mlp").0.d_mlp, 0);
+    assert!(!one("data=mod&model=tfm&ln=yes", "ln").0.ln);
+    // Heads must divide d_model: the largest divisor not above `heads`.
+    let (e, n) = one("data=mod&model=tfm&d_model=12&heads=5", "heads");
+    assert_eq!(e.heads, 4);
+    assert!(n.message.contains("d_model"), "{n:?}");
+    assert_eq!(clean("d_model=12&heads=5").heads, 5, "kept where unused (model=mlp)");
+    // Token models read data=mod only.
+    let (e, n) = one("data=xor&model=tfm", "model");
+    assert_eq!(e.model, Model::Mlp);
+    assert!(n.message.contains("data=mod"), "{n:?}");
+    // emb has one hidden layer; sweeps, random features and scores are for MLPs.
+    assert_eq!(one("data=mod&model=emb&layers=", "layers").0.layers, vec![24]);
+    assert_eq!(one("data=mod&model=emb&layers=16,8", "layers").0.layers, vec![16]);
+    let d = decode("data=mod&model=tfm&sweep=width&sweep_values=1,2");
+    let keys: Vec<&str> = d.notices.iter().map(|n| n.key.as_str()).collect();
+    assert_eq!(keys, ["sweep", "sweep_values"]);
+    assert!(d.experiment.sweep_values.is_empty() && d.experiment.sweep == SweepAxis::None);
+    assert_eq!(one("data=mod&model=emb&layers=24&prune=0.3", "prune").0.prune, 0.0);
+    assert!(!one("data=mod&model=emb&layers=24&frozen=1", "frozen").0.frozen);
+    for bad in ["data=mod&model=tfm&d_model=12&heads=5", "data=xor&model=emb", "data=mod&model=emb&layers=1,2,3"] {
+        let d = decode(bad);
+        assert!(decode(&encode(&d.experiment)).notices.is_empty(), "{bad}");
+    }
 }

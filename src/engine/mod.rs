@@ -5,6 +5,7 @@
 
 pub mod cpu;
 pub mod kan;
+pub mod tfm;
 
 use crate::core::data::Split;
 use crate::core::mlp::Layout;

@@ -261,6 +261,20 @@ fn bad_int(r: &mut Rng) -> String {
 }
 
 fn huge_model(r: &mut Rng) -> String {
+    if chance(r, 30) {
+        // Token models (`emb`, `tfm`): transformer knobs past their ranges, heads not dividing
+        // d_model, the largest modulus (and a few small enough to train).
+        let p = pick(r, &["251", "113", "1000", "5", "7"]);
+        let model = pick(r, &["tfm", "tfm", "emb", "TFM"]);
+        let d = pick(r, &["512", "4096", "99999", "-1", "6", "7", "1e9"]);
+        let heads = pick(r, &["0", "3", "16", "64", "-2", "1.5"]);
+        let d_mlp = pick(r, &["0", "2048", "100000", "4", "-7"]);
+        let blocks = pick(r, &["0", "1", "2", "9", "NaN"]);
+        let ln = pick(r, &["0", "1", "2", "yes"]);
+        let s =
+            format!("data=mod&p={p}&model={model}&d_model={d}&heads={heads}&d_mlp={d_mlp}&tfm_layers={blocks}&ln={ln}");
+        return s + pick(r, &["", "&layers=1024,1024", "&layers=", "&seeds=64", "&train=0.9&bs=10000"]);
+    }
     let count = 8 + below(r, 200);
     let width = pick(r, &["1024", "1024", "4096", "99999", "1000000000"]);
     let mut s = format!("layers={}", vec![width; count].join(","));

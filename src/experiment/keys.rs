@@ -124,7 +124,12 @@ pub const KEYS: &[KeyDoc] = &[
         "expsin",
         "Function of `data=fn` (Liu et al. 2024): J₀(20x); exp(sin(πx)+y²); xy; x/y (y at least 0.5 from 0); exp(½(sin(π(x₁²+x₂²))+sin(π(x₃²+x₄²)))); exp(Σ₁¹⁰⁰ sin²(πxᵢ/2)/100). Inputs uniform in [−1, 1]^d.",
     ),
-    doc("model", "mlp, kan", "mlp", "Model: MLP, or a Kolmogorov–Arnold Network (B-spline edges, Liu et al. 2024) with hidden widths `layers`."),
+    doc(
+        "model",
+        "mlp, kan, emb, tfm",
+        "mlp",
+        "Model: MLP, or a Kolmogorov–Arnold Network (B-spline edges, Liu et al. 2024) with hidden widths `layers`; for `mod` also `emb`, ReLU(E[a] + E[b])·W with a tied embedding of width `layers` (PAIR 2023), and `tfm`, a transformer reading the tokens a, b, = (Nanda et al. 2023); both train with softmax cross-entropy.",
+    ),
     doc("grid", "3–100", "5", "KAN grid intervals G per edge."),
     doc("order", "1–5", "3", "KAN spline order k."),
     doc(
@@ -147,6 +152,11 @@ pub const KEYS: &[KeyDoc] = &[
     ),
     doc("lamb", "0–10", "0", "KAN sparsity penalty λ (pykan reg): λ·Σ_layers (Σ mean|φ| + μ·entropy), added to the training loss."),
     doc("lamb_entropy", "0–10", "2", "KAN: weight μ of the entropy term in the sparsity penalty (pykan lamb_entropy)."),
+    doc("d_model", "2–512", "128", "`tfm`: residual-stream width (a multiple of `heads`)."),
+    doc("heads", "1–16", "4", "`tfm`: attention heads per block; d_head = d_model / heads."),
+    doc("tfm_layers", "1–2", "1", "`tfm`: transformer blocks (causal attention, then the MLP)."),
+    doc("d_mlp", "0–2048", "512", "`tfm`: hidden width of each block's ReLU MLP; 0 = attention-only."),
+    doc("ln", "0, 1", "0", "`tfm`: pre-LayerNorm before attention, MLP and unembedding (Nanda et al. use none)."),
 ];
 
 /// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).

@@ -85,6 +85,11 @@ pub mod limits {
     pub const KPRUNE: (f32, f32) = (0.0, 10.0);
     pub const LAMB: (f32, f32) = (0.0, 10.0);
     pub const LAMB_ENTROPY: (f32, f32) = (0.0, 10.0);
+    /// Transformer (`model=tfm`, Nanda et al. 2023): residual width, heads, blocks, MLP width.
+    pub const D_MODEL: (u32, u32) = (2, 512);
+    pub const HEADS: (u32, u32) = (1, 16);
+    pub const TFM_LAYERS: (u32, u32) = (1, 2);
+    pub const D_MLP: (u32, u32) = (0, 2048);
 }
 
 pub use sweepkeys::SweepAxis;
@@ -223,6 +228,16 @@ pub struct Experiment {
     pub lamb: f32,
     /// Weight μ of the entropy term inside the penalty (pykan `lamb_entropy`).
     pub lamb_entropy: f32,
+    /// `model=tfm`: residual-stream width d_model (a multiple of `heads`).
+    pub d_model: u32,
+    /// `model=tfm`: attention heads per block (d_head = d_model / heads).
+    pub heads: u32,
+    /// `model=tfm`: transformer blocks (1–2).
+    pub tfm_layers: u32,
+    /// `model=tfm`: hidden width of each block's ReLU MLP; 0 = attention-only blocks.
+    pub d_mlp: u32,
+    /// `model=tfm`: pre-LayerNorm before attention, MLP and unembedding.
+    pub ln: bool,
 }
 
 impl Default for Experiment {
@@ -301,6 +316,11 @@ impl Default for Experiment {
             kprune: Vec::new(),
             lamb: 0.0,
             lamb_entropy: 2.0,
+            d_model: 128,
+            heads: 4,
+            tfm_layers: 1,
+            d_mlp: 512,
+            ln: false,
         }
     }
 }

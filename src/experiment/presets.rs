@@ -147,6 +147,13 @@ pub const PRESETS: &[Preset] = &[
         "v=1&data=mod&train=0.8&layers=128&act=relu&loss=ce&opt=adamw&lr=0.01&bs=1000&steps=8000&logx=1&corrupt=0.05",
     ),
     p(
+        "grok-nanda",
+        "Grokking in a one-layer transformer: a + b mod 113",
+        "Nanda et al.'s setup (d_model 128, 4 heads, d_mlp 512, no LayerNorm, full-batch AdamW, wd 1): train accuracy saturates within a few hundred steps, test accuracy follows thousands of steps later (log axis); about 14 GFLOP a step, a WebGPU run.",
+        "Nanda et al. 2023, Progress measures for grokking via mechanistic interpretability",
+        "v=1&data=mod&train=0.3&loss=ce&opt=adamw&lr=0.001&beta2=0.98&sched=warmup&warmup=10&bs=10000&wd=1&steps=40000&logx=1&p=113&model=tfm",
+    ),
+    p(
         "hello-kan",
         "Hello KAN: a [2,5,1] KAN learns exp(sin(πx) + y²)",
         "Trained with pykan's sparsity penalty (λ = 0.02), the grid refined 3 → 10 at step 1000 (least squares keeps the function), pruned at step 1500 down to one hidden node, every edge snapped at step 2500: sin(πx) and y² into the node, exp out of it — the formula is recovered.",

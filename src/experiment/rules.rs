@@ -50,3 +50,61 @@ pub(super) fn prime(n: &mut Notes, raw: &str) -> u32 {
     }
     q
 }
+
+/// The token models (`model=emb`, `model=tfm`) read the pair (a, b) of `data=mod` as tokens and
+/// train one plain run: other data moves them to `mlp`; sweeps, random features and scores are
+/// off for them; `emb` has exactly one hidden width (PAIR's 24 when none is given); `tfm` needs
+/// `heads` to divide `d_model` (the largest divisor not above `heads` is used). Each reported.
+pub(super) fn token_models(e: &mut Experiment, n: &mut Notes) {
+    use super::types::{Model, ScoreKind};
+    use super::SweepAxis;
+    if !matches!(e.model, Model::Emb | Model::Tfm) {
+        return;
+    }
+    let name = if e.model == Model::Emb { "emb" } else { "tfm" };
+    if e.data != Dataset::Mod {
+        n.push("model", name, "reads the tokens a, b of data=mod only, using mlp");
+        e.model = Model::Mlp;
+        return;
+    }
+    let why = format!("model={name} trains one run, no sweep");
+    for (key, axis) in [("sweep", &mut e.sweep), ("sweep2", &mut e.sweep2)] {
+        if *axis != SweepAxis::None {
+            n.push(key, axis.name(), &why);
+            *axis = SweepAxis::None;
+        }
+    }
+    for (key, values) in [("sweep_values", &mut e.sweep_values), ("sweep2_values", &mut e.sweep2_values)] {
+        if !values.is_empty() {
+            n.push(key, &super::sweepkeys::fmt_values(values), &why);
+            values.clear();
+        }
+    }
+    if e.frozen {
+        n.push("frozen", "1", format_args!("random features are for model=mlp, ignored"));
+        e.frozen = false;
+    }
+    if e.score != ScoreKind::None {
+        n.push("score", "", format_args!("per-example scores are for model=mlp, ignored"));
+        e.score = ScoreKind::None;
+    }
+    if e.prune > 0.0 {
+        n.push("prune", &e.prune.to_string(), format_args!("data pruning is for model=mlp, ignored"));
+        e.prune = 0.0;
+    }
+    match e.model {
+        Model::Emb if e.layers.len() != 1 => {
+            let raw = e.layers.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+            let w = e.layers.first().copied().unwrap_or(24);
+            n.push("layers", &raw, format_args!("model=emb has one hidden layer, using width {w}"));
+            e.layers = vec![w];
+        }
+        Model::Tfm if !e.d_model.is_multiple_of(e.heads.max(1)) => {
+            let h = (1..=e.heads.max(1)).rev().find(|h| e.d_model.is_multiple_of(*h)).unwrap_or(1);
+            let why = format_args!("must divide d_model = {}, using {h}", e.d_model);
+            n.push("heads", &e.heads.to_string(), why);
+            e.heads = h;
+        }
+        _ => {}
+    }
+}

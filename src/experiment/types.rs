@@ -88,12 +88,16 @@ pub enum Func {
 }
 
 /// The model family: a multilayer perceptron, or a Kolmogorov–Arnold Network (B-spline edges,
-/// `core::kan`; `layers` are its hidden widths, `grid` and `order` its splines).
+/// `core::kan`; `layers` are its hidden widths, `grid` and `order` its splines); for `data=mod`
+/// also the embedding MLP of PAIR's explorable (`emb`: ReLU(E[a] + E[b])·W, width `layers`) and
+/// a small transformer on the tokens a, b, = (`tfm`, Nanda et al. 2023; `core::tfm`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Model {
     Mlp,
     Kan,
+    Emb,
+    Tfm,
 }
 
 /// Training labels: as generated, or every one drawn uniformly (Zhang et al. 2017).
@@ -232,7 +236,8 @@ pub const FUNC: &[(&str, Func)] = &[
     ("nested4", Func::Nested4),
     ("sum100", Func::Sum100),
 ];
-pub const MODEL: &[(&str, Model)] = &[("mlp", Model::Mlp), ("kan", Model::Kan)];
+pub const MODEL: &[(&str, Model)] =
+    &[("mlp", Model::Mlp), ("kan", Model::Kan), ("emb", Model::Emb), ("tfm", Model::Tfm)];
 pub const LABELS: &[(&str, Labels)] = &[("given", Labels::Given), ("random", Labels::Random)];
 pub const FEATURES: &[(&str, Feature)] = &[
     ("x", Feature::X),

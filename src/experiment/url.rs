@@ -100,7 +100,17 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("kprune", e.kprune.iter().map(|(s, t)| format!("{s}:{t}")).collect::<Vec<_>>().join(",")),
         ("lamb", e.lamb.to_string()),
         ("lamb_entropy", e.lamb_entropy.to_string()),
+        ("d_model", e.d_model.to_string()),
+        ("heads", e.heads.to_string()),
+        ("tfm_layers", e.tfm_layers.to_string()),
+        ("d_mlp", e.d_mlp.to_string()),
+        ("ln", b(e.ln)),
     ]
+}
+
+/// The URL name of a model (`mlp`, `kan`, `emb`, `tfm`).
+pub fn model_name(m: Model) -> &'static str {
+    name(MODEL, m)
 }
 
 /// The link's hash content, without `#`: `v=1` then the non-default fields, e.g.
@@ -245,6 +255,11 @@ pub fn decode(input: &str) -> Decoded {
             "kprune" => e.kprune = n.kprunes(raw),
             "lamb" => e.lamb = n.float(k, raw, d.lamb, limits::LAMB),
             "lamb_entropy" => e.lamb_entropy = n.float(k, raw, d.lamb_entropy, limits::LAMB_ENTROPY),
+            "d_model" => e.d_model = n.int(k, raw, d.d_model.into(), wide(limits::D_MODEL)) as u32,
+            "heads" => e.heads = n.int(k, raw, d.heads.into(), wide(limits::HEADS)) as u32,
+            "tfm_layers" => e.tfm_layers = n.int(k, raw, d.tfm_layers.into(), wide(limits::TFM_LAYERS)) as u32,
+            "d_mlp" => e.d_mlp = n.int(k, raw, d.d_mlp.into(), wide(limits::D_MLP)) as u32,
+            "ln" => e.ln = n.flag(k, raw, d.ln),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }
@@ -277,6 +292,7 @@ fn reconcile(e: &mut Experiment, n: &mut Notes) {
     } else if e.loss == Loss::Mse && e.classes_out() > 2 && !e.data.is_vector() {
         n.push("loss", "mse", "more than two classes use softmax cross-entropy");
     }
+    rules::token_models(e, n);
     super::sweepkeys::reconcile(e, n);
     if e.data == Dataset::Custom && e.pts.len() < 4 {
         n.push(

@@ -166,6 +166,19 @@ impl Runner {
                 BackendInfo { kind: "cpu", label: "CPU".into(), note },
             ));
         }
+        if matches!(e.model, crate::experiment::Model::Emb | crate::experiment::Model::Tfm) {
+            // Token models (issue 6): the CPU reference backend; no MLP layout for the thumbnails.
+            LAYOUT.with(|l| *l.borrow_mut() = None);
+            let (d, s) = crate::engine::tfm::setup(e)?;
+            crate::engine::tfm::check_size(&s)?;
+            let b = crate::engine::tfm::TfmCpu::new(s, 0);
+            let name = crate::experiment::url::model_name(e.model);
+            let note = (e.backend != BackendChoice::Cpu).then(|| format!("model={name} trains on the CPU"));
+            return Ok((
+                Session::new(e.clone(), d, Box::new(b), 0),
+                BackendInfo { kind: "cpu", label: "CPU".into(), note },
+            ));
+        }
         let (d, s) = setup(e);
         LAYOUT.with(|l| *l.borrow_mut() = Some(s.layout.clone()));
         if e.backend != BackendChoice::Cpu {

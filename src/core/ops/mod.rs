@@ -3,18 +3,20 @@
 //! parameters of all models live in one flat buffer, model `m` at `m * p_stride`.
 //! Backprop formulas: Rumelhart, Hinton & Williams (1986); softmax cross-entropy gradient p − y.
 //! Split by kind: `act` (activations), `dense` (dense layer with multiplier, residual skip and
-//! dropout), `head` (loss heads), `attention` (causal multi-head attention), `layernorm`;
-//! `gather` (minibatch copy) lives here.
+//! dropout), `head` (loss heads), `attention` (causal multi-head attention), `layernorm`,
+//! `embed` (embedding gather / scatter-add); `gather` (minibatch copy) lives here.
 
 mod act;
 mod attention;
 mod dense;
+mod embed;
 mod head;
 mod layernorm;
 
 pub use act::*;
 pub use attention::*;
 pub use dense::*;
+pub use embed::*;
 pub use head::*;
 pub use layernorm::*;
 
