@@ -320,6 +320,9 @@ fn run(
     if per_model.len() > 1 {
         out["seeds"] = per_model.into();
     }
+    if let Some((layout, params)) = session.backend.kan_state() {
+        out["kan"] = kan_json(&layout, &params);
+    }
     if e.data.is_vector() {
         // Model 0's first evaluated steps at train acc ≥ 0.99, test acc ≥ 0.9 and ≥ 0.95.
         out["grok"] = serde_json::to_value(session.milestones).unwrap_or_default();
@@ -337,6 +340,31 @@ fn run(
             last.step, tr.loss, tr.acc, te.loss, te.acc
         ))
     }
+}
+
+/// Model 0 of a KAN: its grid size, every edge's state (`spline`, `pruned` or the symbol with
+/// its fit a, b, c, d, R²) and the formula once every live edge is symbolic.
+fn kan_json(layout: &crate::core::kan::KanLayout, params: &[f32]) -> serde_json::Value {
+    use crate::core::kan::EdgeFn;
+    let mut edges = Vec::new();
+    for (li, l) in layout.layers.iter().enumerate() {
+        for i in 0..l.i {
+            for j in 0..l.o {
+                let mut v = serde_json::json!({"layer": li, "i": i, "j": j});
+                match layout.edge(0, li, i, j) {
+                    EdgeFn::Spline => v["fn"] = "spline".into(),
+                    EdgeFn::Pruned => v["fn"] = "pruned".into(),
+                    EdgeFn::Symbolic(f) => {
+                        v["fn"] = f.name.into();
+                        v["fit"] = serde_json::json!({"a": f.a, "b": f.b, "c": f.c, "d": f.d, "r2": f.r2});
+                    }
+                }
+                edges.push(v);
+            }
+        }
+    }
+    let formula = crate::core::kan::symbolic::formula(layout, params, &[]);
+    serde_json::json!({"grid": layout.layers.first().map_or(0, |l| l.g), "edges": edges, "formula": formula})
 }
 
 /// Per model (clean, noisy) training accuracy from the final parameters (`train::memo`).

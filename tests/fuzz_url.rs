@@ -252,6 +252,23 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
             pairs.len() == e.refine.len()
                 && pairs.iter().zip(&e.refine).all(|(p, r)| *p == Some((r.0.into(), r.1.into())))
         }
+        "snap" => {
+            // As written: every entry parses, steps in range and non-decreasing, at most 64.
+            let parts: Vec<Option<grokpad::core::kan::symbolic::Snap>> =
+                t.split(',').map(str::trim).filter(|p| !p.is_empty()).map(|p| p.parse().ok()).collect();
+            parts.len() == e.snap.len() && parts.iter().zip(&e.snap).all(|(p, s)| *p == Some(*s))
+        }
+        "kprune" => {
+            let pairs: Vec<Option<(u64, f32)>> = t
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| p.split_once(':').and_then(|(s, v)| Some((s.trim().parse().ok()?, v.trim().parse().ok()?))))
+                .collect();
+            pairs.len() == e.kprune.len() && pairs.iter().zip(&e.kprune).all(|(p, k)| *p == Some(*k))
+        }
+        "lamb" => float(e.lamb),
+        "lamb_entropy" => float(e.lamb_entropy),
         _ => unreachable!("{key}"),
     }
 }

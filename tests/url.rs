@@ -91,6 +91,10 @@ fn all_changed() -> Experiment {
         grid: 10,
         order: 2,
         refine: vec![(100, 20), (300, 50)],
+        snap: vec!["10:0:1:0:sin".parse().unwrap(), "20:auto".parse().unwrap()],
+        kprune: vec![(15, 0.05)],
+        lamb: 0.01,
+        lamb_entropy: 5.0,
     }
 }
 
@@ -156,7 +160,8 @@ fn encodes_only_non_defaults_in_field_order() {
          &frozen=1&ridge=0.5&subpops=100&zipf=2\
          &score=el2n&score_step=50&prune=0.3&prune_side=hard\
          &p=31&op=cube&corrupt=0.3&fn=j0\
-         &model=kan&grid=10&order=2&refine=100:20,300:50"
+         &model=kan&grid=10&order=2&refine=100:20,300:50\
+         &snap=10:0:1:0:sin,20:auto&kprune=15:0.05&lamb=0.01&lamb_entropy=5"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -823,4 +828,26 @@ fn kan_model_keys() {
     assert_eq!(one(&format!("model=kan&refine={many}"), "refine").0.refine.len(), limits::MAX_REFINES);
     let e = clean("model=kan&refine=5:9");
     assert_eq!(decode(&encode(&e)).experiment, e);
+}
+
+#[test]
+fn kan_snap_prune_and_sparsity_keys() {
+    let e = clean("model=kan&snap=100:1:2:0:x^2,100:0:0:0:1/x,200:auto&kprune=50:0.01&lamb=0.01&lamb_entropy=3");
+    let snaps: Vec<String> = e.snap.iter().map(|s| s.to_string()).collect();
+    assert_eq!(snaps, vec!["100:1:2:0:x^2", "100:0:0:0:1/x", "200:auto"]);
+    let sorted = one("model=kan&snap=200:auto,100:0:0:0:sin", "snap").0.snap;
+    assert_eq!((sorted[0].step, sorted[1].step), (100, 200), "sorted by step");
+    assert_eq!((e.kprune.clone(), e.lamb, e.lamb_entropy), (vec![(50, 0.01)], 0.01, 3.0));
+    assert_eq!(decode(&encode(&e)).experiment, e, "round trip (x%5E2, 1%2Fx)");
+    let (e, n) = one("model=kan&snap=5:0:0:0:cosh,6:auto,7:0:0", "snap");
+    assert_eq!(e.snap.len(), 1);
+    assert!(n.message.contains("6:auto"), "{n:?}");
+    assert_eq!(one("snap=0:auto", "snap").0.snap[0].step, 1, "step clamped");
+    let many = (1..=70).map(|s| format!("{s}:auto")).collect::<Vec<_>>().join(",");
+    assert_eq!(one(&format!("model=kan&snap={many}"), "snap").0.snap.len(), limits::MAX_SNAPS);
+    let (e, n) = one("model=kan&kprune=10:-1,x:0.1,20:50,30:nan", "kprune");
+    assert_eq!(e.kprune, vec![(10, 0.0), (20, 10.0)]);
+    assert!(n.message.contains("10:0,20:10"), "{n:?}");
+    assert_eq!(one("lamb=-1", "lamb").0.lamb, 0.0);
+    assert_eq!(one("lamb_entropy=nan", "lamb_entropy").0.lamb_entropy, 2.0);
 }

@@ -5,9 +5,17 @@
 //! before step 50, G unchanged) and the URL's `refine` schedule (G → G′ at a step), both by
 //! `core::kan::refine` (least squares, the function preserved). A refinement changes the
 //! parameter count, so the optimizer state restarts (as pykan builds a new model).
+//! The URL's `kprune` and `snap` schedules prune (pykan `prune`) and snap edges to symbolic
+//! functions (pykan `fix_symbolic` / `auto_symbolic`) at their steps, after a refinement due at
+//! the same step, pruning before snapping (`core::kan::prune`); `lamb` adds pykan's L1 + entropy
+//! sparsity penalty (`core::kan::reg`) to the training loss. All of these are CPU-only.
 
 use super::{reduce_stats, Backend, Snapshot, Stats, GRID_RES};
 use crate::core::data::{self, Data, Split};
+use crate::core::kan::edges::{sym_bwd, sym_fwd};
+use crate::core::kan::prune::{prune, snap_all, snap_edge};
+use crate::core::kan::reg::{reg_bwd, reg_fwd, Sparsity};
+use crate::core::kan::symbolic::{Snap, AUTO};
 use crate::core::kan::{kan_bwd, kan_fwd, refine::refine, Batch, KanLayout};
 use crate::core::ops::{gather, loss_head_ex, HeadKind, HeadOut};
 use crate::core::optim::{grad_norms, norms, update, Masks, Method, StepHyper};
@@ -32,6 +40,11 @@ pub struct KanSetup {
     pub refine: Vec<(u64, usize)>,
     /// The boundary grid lifted to the inputs, [GRID_RES², inputs] (other lengths: none).
     pub grid: Vec<f32>,
+    /// Symbolic snaps and prunings (step, threshold), by step.
+    pub snaps: Vec<Snap>,
+    pub kprune: Vec<(u64, f32)>,
+    /// The sparsity penalty (λ = 0: off).
+    pub sparsity: Sparsity,
 }
 
 /// The head of `e` (as `core::mlp::ModelSpec::from_experiment`).
@@ -62,6 +75,9 @@ pub fn setup(e: &Experiment) -> (Data, KanSetup) {
         params,
         refine,
         grid,
+        snaps: e.snap.clone(),
+        kprune: e.kprune.clone(),
+        sparsity: Sparsity { lamb: e.lamb, entropy: e.lamb_entropy },
     };
     (d, s)
 }
@@ -131,7 +147,7 @@ impl KanCpu {
         let l = &self.s.layout;
         let n = l.models * l.p;
         (self.grads, self.m1, self.m2) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-        (self.decay, self.lr_mask) = (l.decay_mask(), l.lr_mask());
+        (self.decay, self.lr_mask) = (l.decay_mask(), l.lr_mask_models());
     }
 
     pub fn layout(&self) -> &KanLayout {
@@ -163,10 +179,32 @@ impl KanCpu {
         (t < GRID_UPDATE_STOP && t.is_multiple_of(GRID_UPDATE_EVERY) && !self.s.train.is_empty()).then_some(g)
     }
 
+    /// Prunings and snaps due before step `self.steps + 1` (prune first), on the training inputs.
+    fn edit_edges(&mut self) {
+        let (t, mut changed) = (self.steps, 0);
+        let x = &self.s.train.x;
+        for &(_, th) in self.s.kprune.iter().filter(|p| p.0 == t) {
+            changed += prune(&mut self.s.layout, &mut self.s.params, x, th);
+        }
+        for s in self.s.snaps.iter().filter(|s| s.step == t) {
+            changed += if s.name == AUTO {
+                snap_all(&mut self.s.layout, &mut self.s.params, x)
+            } else {
+                snap_edge(&mut self.s.layout, &mut self.s.params, x, s.layer, s.i, s.j, s.name)
+            };
+        }
+        if changed > 0 {
+            self.lr_mask = self.s.layout.lr_mask_models();
+        }
+    }
+
     /// One training step on the minibatch `idx` ([M, B]).
     pub fn step(&mut self, h: &StepHyper, idx: &[u32]) {
         if let Some(g) = self.due() {
             self.regrid(g);
+        }
+        if !self.s.train.is_empty() {
+            self.edit_edges();
         }
         let (l, b) = (&self.s.layout, self.s.batch);
         let (m, i0) = (l.models, l.inputs());
@@ -174,9 +212,15 @@ impl KanCpu {
         gather(i0, &self.s.train.x, &self.t_train, idx, &mut xb, &mut tb);
         let bt = |rows: usize, i: usize| Batch { models: m, rows, x_stride_m: rows * i, p: l.p };
         let mut acts: Vec<Vec<f32>> = Vec::with_capacity(l.layers.len());
+        let mut gphi: Vec<Vec<f32>> = Vec::new();
         for (k, ly) in l.layers.iter().enumerate() {
             let mut out = vec![0.0; m * b * ly.o];
-            kan_fwd(ly, bt(b, ly.i), if k == 0 { &xb } else { &acts[k - 1] }, &self.s.params, &mut out);
+            let input = if k == 0 { &xb } else { &acts[k - 1] };
+            kan_fwd(ly, bt(b, ly.i), input, &self.s.params, &mut out);
+            sym_fwd(l, k, bt(b, ly.i), input, &mut out);
+            if self.s.sparsity.lamb > 0.0 {
+                gphi.push(reg_fwd(ly, bt(b, ly.i), input, &self.s.params, self.s.sparsity).1);
+            }
             acts.push(out);
         }
         let last = acts.last_mut().expect("a KAN has a layer");
@@ -190,6 +234,12 @@ impl KanCpu {
             let input = if k == 0 { &xb } else { &acts[k - 1] };
             let mut dx = (k > 0).then(|| vec![0.0; m * b * ly.i]);
             kan_bwd(ly, bt(b, ly.i), input, &self.s.params, &dz, &mut self.grads, dx.as_deref_mut());
+            if let Some(dx) = dx.as_deref_mut() {
+                sym_bwd(l, k, bt(b, ly.i), input, &dz, dx);
+            }
+            if let Some(g) = gphi.get(k) {
+                reg_bwd(ly, bt(b, ly.i), input, &self.s.params, g, &mut self.grads, dx.as_deref_mut());
+            }
             if let Some(d) = dx {
                 dz = d;
             }

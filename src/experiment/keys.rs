@@ -133,6 +133,20 @@ pub const KEYS: &[KeyDoc] = &[
         "",
         "KAN grid refinement schedule, e.g. `200:10,400:20`: at each step the grids become G intervals fitted to the data, the splines refitted by least squares.",
     ),
+    doc(
+        "snap",
+        "up to 64 step:layer:i:j:f or step:auto",
+        "",
+        "KAN symbolic snapping (pykan fix_symbolic): at the step, edge i→j of the layer becomes c·f(a·x+b)+d fitted to its samples, f one of x, x^2, x^3, exp, sin, tanh, log, sqrt, 1/x, abs, gaussian; `auto` snaps every live edge to its best suggestion.",
+    ),
+    doc(
+        "kprune",
+        "up to 8 step:threshold pairs, threshold 0–10",
+        "",
+        "KAN pruning by attribution (pykan prune): hidden nodes whose strongest incoming or outgoing edge scores below the threshold, then edges below it, are masked to 0.",
+    ),
+    doc("lamb", "0–10", "0", "KAN sparsity penalty λ (pykan reg): λ·Σ_layers (Σ mean|φ| + μ·entropy), added to the training loss."),
+    doc("lamb_entropy", "0–10", "2", "KAN: weight μ of the entropy term in the sparsity penalty (pykan lamb_entropy)."),
 ];
 
 /// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).

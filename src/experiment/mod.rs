@@ -6,6 +6,7 @@
 
 mod fields;
 pub mod hostile;
+mod kanfields;
 mod keys;
 mod lists;
 pub mod presets;
@@ -77,6 +78,13 @@ pub mod limits {
     pub const ORDER: (u32, u32) = (1, 5);
     /// Most entries of the `refine` schedule.
     pub const MAX_REFINES: usize = 8;
+    /// Most entries of the `snap` schedule and of the `kprune` schedule.
+    pub const MAX_SNAPS: usize = 64;
+    pub const MAX_KPRUNES: usize = 8;
+    /// KAN pruning threshold (attribution score) and sparsity weights (pykan `lamb`, `lamb_entropy`).
+    pub const KPRUNE: (f32, f32) = (0.0, 10.0);
+    pub const LAMB: (f32, f32) = (0.0, 10.0);
+    pub const LAMB_ENTROPY: (f32, f32) = (0.0, 10.0);
 }
 
 pub use sweepkeys::SweepAxis;
@@ -207,6 +215,14 @@ pub struct Experiment {
     /// KAN grid refinements (step, G′), by increasing step: at that step every layer's grid
     /// becomes G′ intervals fitted to the activations, coefficients refitted by least squares.
     pub refine: Vec<(u64, u32)>,
+    /// KAN symbolic snaps (pykan `fix_symbolic` / `auto_symbolic`), by step.
+    pub snap: Vec<crate::core::kan::symbolic::Snap>,
+    /// KAN pruning of nodes and edges by attribution: (step, threshold), by increasing step.
+    pub kprune: Vec<(u64, f32)>,
+    /// KAN sparsity penalty λ (L1 + entropy of the edges' mean |φ|, pykan `lamb`); 0 = off.
+    pub lamb: f32,
+    /// Weight μ of the entropy term inside the penalty (pykan `lamb_entropy`).
+    pub lamb_entropy: f32,
 }
 
 impl Default for Experiment {
@@ -281,6 +297,10 @@ impl Default for Experiment {
             grid: 5,
             order: 3,
             refine: Vec::new(),
+            snap: Vec::new(),
+            kprune: Vec::new(),
+            lamb: 0.0,
+            lamb_entropy: 2.0,
         }
     }
 }

@@ -96,6 +96,10 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("grid", e.grid.to_string()),
         ("order", e.order.to_string()),
         ("refine", e.refine.iter().map(|(s, g)| format!("{s}:{g}")).collect::<Vec<_>>().join(",")),
+        ("snap", e.snap.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(",")),
+        ("kprune", e.kprune.iter().map(|(s, t)| format!("{s}:{t}")).collect::<Vec<_>>().join(",")),
+        ("lamb", e.lamb.to_string()),
+        ("lamb_entropy", e.lamb_entropy.to_string()),
     ]
 }
 
@@ -237,6 +241,10 @@ pub fn decode(input: &str) -> Decoded {
             "grid" => e.grid = n.int(k, raw, d.grid.into(), wide(limits::GRID)) as u32,
             "order" => e.order = n.int(k, raw, d.order.into(), wide(limits::ORDER)) as u32,
             "refine" => e.refine = n.refines(raw),
+            "snap" => e.snap = n.snaps(raw),
+            "kprune" => e.kprune = n.kprunes(raw),
+            "lamb" => e.lamb = n.float(k, raw, d.lamb, limits::LAMB),
+            "lamb_entropy" => e.lamb_entropy = n.float(k, raw, d.lamb_entropy, limits::LAMB_ENTROPY),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }

@@ -15,15 +15,16 @@
 use super::edges::edge_phi;
 use super::KanLayout;
 
-/// `layout` and `params` cut down to model 0 (`None` when `params` is too short).
-fn model0<'a>(layout: &KanLayout, params: &'a [f32]) -> Option<(KanLayout, &'a [f32])> {
-    if layout.models == 0 || params.len() < layout.p || layout.layers.is_empty() {
+/// `layout` and `params` cut down to model `m` (`None` when `params` is too short).
+pub fn model_at<'a>(layout: &KanLayout, params: &'a [f32], m: usize) -> Option<(KanLayout, &'a [f32])> {
+    if m >= layout.models || params.len() < (m + 1) * layout.p || layout.layers.is_empty() {
         return None;
     }
     let mut l = layout.clone();
     l.models = 1;
-    l.edges.truncate(l.n_edges());
-    Some((l, &params[..layout.p]))
+    let e = l.n_edges();
+    l.edges = layout.edges.get(m * e..(m + 1) * e).map(<[_]>::to_vec).unwrap_or_default();
+    Some((l, &params[m * layout.p..(m + 1) * layout.p]))
 }
 
 fn valid(layout: &KanLayout, layer: usize, i: usize, j: usize) -> bool {
@@ -42,7 +43,7 @@ pub fn edge_curve(layout: &KanLayout, params: &[f32], layer: usize, i: usize, j:
 /// Every layer's input activations of model 0 on `inputs` [N, I₀]: acts[l] is [N, I_l], the
 /// last entry the output before the head (tanh) is applied.
 pub fn activations(layout: &KanLayout, params: &[f32], inputs: &[f32]) -> Option<(usize, Vec<Vec<f32>>)> {
-    let (l, p) = model0(layout, params)?;
+    let (l, p) = model_at(layout, params, 0)?;
     let i0 = l.inputs().max(1);
     let n = inputs.len() / i0;
     let mut plain = l.clone();
@@ -96,6 +97,14 @@ fn std(v: impl Iterator<Item = f32>) -> f32 {
 /// [I_l·O_l] indexed i·O_l + j, node scores per level [I_l], the last level the outputs).
 /// Empty vectors when the parameters are too short.
 pub fn attribution(layout: &KanLayout, params: &[f32], inputs: &[f32]) -> (Vec<Vec<f32>>, Vec<Vec<f32>>) {
+    match model_at(layout, params, 0) {
+        Some((l, p)) => attribution_one(&l, p, inputs),
+        None => (Vec::new(), Vec::new()),
+    }
+}
+
+/// [`attribution`] of a one-model layout.
+pub fn attribution_one(layout: &KanLayout, params: &[f32], inputs: &[f32]) -> (Vec<Vec<f32>>, Vec<Vec<f32>>) {
     let Some((n, acts)) = activations(layout, params, inputs) else { return (Vec::new(), Vec::new()) };
     let nl = layout.layers.len();
     let mut edges = vec![Vec::new(); nl];

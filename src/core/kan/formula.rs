@@ -6,8 +6,9 @@
 //! range, a preview: the layout is not changed; an [`AUTO`] entry previews pykan's
 //! `auto_symbolic` choice for every remaining spline edge). Pruned edges are dropped. The text
 //! composes the layers: input i is `x{i+1}`; a node is Σ_i c·f(a·u_i + b) + d + bias, with
-//! linear edges (`x`) folded into their node, coefficients printed with 2 decimals, terms below
-//! 0.005 in magnitude dropped, e.g. `y = 1.00·exp(1.00·sin(3.14·x1) + 1.00·x2^2)`. Outputs are
+//! linear edges (`x`) folded into their node, exp's shift folded into its coefficient
+//! (c·exp(a·u + b) = c·e^b·exp(a·u)), coefficients printed with 2 decimals (smaller ones in
+//! exponent form), constants below 0.005 dropped, e.g. `y = 1.00·exp(1.00·sin(3.14·x1) + 1.00·x2^2)`. Outputs are
 //! written before the loss head (no tanh/softmax).
 
 use super::edges::{edge_phi, EdgeFn};
@@ -21,8 +22,7 @@ pub const AUTO: &str = "auto";
 /// One scheduled snap: at `step`, edge i → j of `layer` becomes `name` (a [`super::symbolic::SYMBOLS`]
 /// entry) fitted to its samples, for every model; `name` [`AUTO`] (layer, i, j ignored) snaps
 /// every live spline edge to its best suggestion. URL form `step:layer:i:j:name` or `step:auto`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Snap {
     pub step: u64,
     pub layer: usize,
@@ -65,16 +65,17 @@ impl std::str::FromStr for Snap {
     }
 }
 
-impl TryFrom<String> for Snap {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        s.parse()
+/// Serialized as its URL text.
+impl serde::Serialize for Snap {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
-impl From<Snap> for String {
-    fn from(s: Snap) -> String {
-        s.to_string()
+impl<'de> serde::Deserialize<'de> for Snap {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -105,7 +106,7 @@ impl Node {
         }
     }
     fn live(&self) -> impl Iterator<Item = &(f32, String)> {
-        self.terms.iter().filter(|(c, _)| c.abs() >= 0.005)
+        self.terms.iter().filter(|(c, _)| *c != 0.0)
     }
     /// The text; `bare` is true when it is a single token without coefficient or constant.
     fn text(&self) -> (String, bool) {
@@ -123,7 +124,12 @@ impl Node {
 
 /// c·f(node) as a term (coefficient, body) plus constant d; `x` is folded by the caller.
 fn term(f: &SymFit, arg: &Node) -> (f32, String) {
-    let (t, bare) = arg.affine(f.a, f.b).text();
+    // c·exp(a·u + b) = (c·e^b)·exp(a·u): the shift goes into the coefficient.
+    let (c, b) = match f.name {
+        "exp" if (f.c * f.b.exp()).is_finite() => (f.c * f.b.exp(), 0.0),
+        _ => (f.c, f.b),
+    };
+    let (t, bare) = arg.affine(f.a, b).text();
     let p = if bare { t.clone() } else { format!("({t})") };
     let body = match f.name {
         "x^2" => format!("{p}^2"),
@@ -132,7 +138,7 @@ fn term(f: &SymFit, arg: &Node) -> (f32, String) {
         "gaussian" => format!("exp(-{p}^2)"),
         name => format!("{name}({t})"),
     };
-    (f.c, body)
+    (c, body)
 }
 
 /// The fit used for edge i → j of `layer` in the formula, `None` for a live spline edge that

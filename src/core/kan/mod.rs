@@ -19,7 +19,9 @@ pub mod bspline;
 pub mod edges;
 pub mod formula;
 pub mod layer;
+pub mod prune;
 pub mod refine;
+pub mod reg;
 pub mod symbolic;
 
 use super::ops::HeadKind;
