@@ -7,6 +7,8 @@ use super::controls::{DataPanel, FeaturesPanel, ViewPanel};
 use super::dataedit::DataEditor;
 use super::diagram::NetDiagram;
 use super::draw::{self, CHARTS};
+use super::kancompare::KanVsMlpPanel;
+use super::kanpanel::KanDiagramPanel;
 use super::network::{NetworkPanel, TrainingPanel};
 use super::output::{BoundaryLegend, ExportButtons};
 use super::presets::PresetsPanel;
@@ -180,6 +182,9 @@ fn tick(rc: Shared, ui: Ui) {
         }
         None => {}
     }
+    super::kanpanel::after_frame(&rc);
+    let running = rc.borrow().running;
+    ui.exp.with_untracked(|e| super::kancompare::after_frame(e, running));
     if super::diagram::after_frame(&rc, ui.exp, ui.note, ui.error) {
         redraw(&rc, ui);
     }
@@ -307,6 +312,7 @@ pub fn App() -> impl IntoView {
     };
     let export_model = move |_| runner.get_value().borrow_mut().want_params = true;
     let regression = move || exp.with(|e| e.is_regression());
+    let kan = move || exp.with(|e| e.model == crate::experiment::Model::Kan);
     let chart = move |id: &'static str| {
         view! {
             <div class="chart">
@@ -402,7 +408,10 @@ pub fn App() -> impl IntoView {
                         </div>
                     </div>
                 </div>
-                <NetDiagram exp=exp runner=runner />
+                <Show when=move || !kan() fallback=move || view! { <KanDiagramPanel exp=exp runner=runner note=edit_note error=ui.error /> }>
+                    <NetDiagram exp=exp runner=runner />
+                </Show>
+                <Show when=kan><KanVsMlpPanel /></Show>
                 <Show when=move || !sweeping()>
                     <SweepPanel exp=exp status=sweep_status />
                 </Show>
