@@ -162,6 +162,18 @@ fn show(sig: KanSignals, d: EdgeDetail) {
     request_animation_frame(move || draw_detail(&d, cols, (!d.fits.is_empty()).then_some(0)));
 }
 
+/// Snap `s` in the running session of `rc` (`kansnap::snapped`), installed in its place: the
+/// page's note and the link's new `snap` list, or why not.
+fn snap_now(rc: &Shared, s: Snap) -> Result<(String, Vec<Snap>), String> {
+    let mut r = rc.borrow_mut();
+    let info = r.info.clone().unwrap_or(super::runner::BackendInfo { kind: "cpu", label: "CPU".into(), note: None });
+    let old = r.session.as_ref().ok_or("no run to snap yet")?;
+    let (new, snap) = super::kansnap::snapped(old, s)?;
+    let list = new.exp.snap.clone();
+    r.install(new, info);
+    Ok((format!("Step {}: {} (from the next step; in the link)", snap.step, super::kansnap::marker(&snap)), list))
+}
+
 fn canvas_xy(ev: &leptos::ev::MouseEvent) -> Option<(f32, f32)> {
     let c = ev.target()?.dyn_into::<web_sys::HtmlCanvasElement>().ok()?;
     let sx = c.width() as f32 / c.client_width().max(1) as f32;
@@ -221,7 +233,7 @@ pub fn KanDiagramPanel(
     };
     let snap = move |s: Snap| {
         let rc = runner.get_value();
-        match super::kansnap::snap_now(&rc, s) {
+        match snap_now(&rc, s) {
             Ok((text, list)) => {
                 LAST.with(|l| *l.borrow_mut() = (f64::NEG_INFINITY, u64::MAX, u64::MAX));
                 note.set(text);
