@@ -80,8 +80,8 @@ pub fn after_frame(e: &Experiment, running: bool) {
     });
     STATUS.with(|s| {
         if let Some(sig) = *s.borrow() {
-            if sig.get_untracked() != text {
-                sig.set(text);
+            if sig.try_get_untracked().is_some_and(|t| t != text) {
+                sig.try_set(text);
             }
         }
     });

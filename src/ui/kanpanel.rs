@@ -143,11 +143,13 @@ pub fn after_frame(rc: &Shared) {
     let detail = update(&layout, &params, &x);
     SIGNALS.with(|s| {
         if let Some(sig) = *s.borrow() {
+            // The panel may have just left the page (a new link): its signals are then gone.
             let f = STATE.with(|st| st.borrow().as_ref().and_then(|st| kanview::formula(&st.view)));
-            if sig.formula.get_untracked() != f {
-                sig.formula.set(f);
+            let Some(old) = sig.formula.try_get_untracked() else { return };
+            if old != f {
+                sig.formula.try_set(f);
             }
-            sig.cols.set(layout.layers.len() + 1);
+            sig.cols.try_set(layout.layers.len() + 1);
             if let Some(d) = detail {
                 show(sig, d);
             }
@@ -157,8 +159,8 @@ pub fn after_frame(rc: &Shared) {
 
 /// Open (or refresh) the edge view with `d`, drawn once its canvas is in the page.
 fn show(sig: KanSignals, d: EdgeDetail) {
-    let cols = sig.cols.get_untracked();
-    sig.detail.set(Some(d.clone()));
+    let cols = sig.cols.try_get_untracked().unwrap_or(3);
+    sig.detail.try_set(Some(d.clone()));
     request_animation_frame(move || draw_detail(&d, cols, (!d.fits.is_empty()).then_some(0)));
 }
 
