@@ -168,7 +168,15 @@ fn show(sig: KanSignals, d: EdgeDetail) {
 /// page's note and the link's new `snap` list, or why not.
 fn snap_now(rc: &Shared, s: Snap) -> Result<(String, Vec<Snap>), String> {
     let mut r = rc.borrow_mut();
-    let info = r.info.clone().unwrap_or(super::runner::BackendInfo { kind: "cpu", label: "CPU".into(), note: None });
+    // The replayed run is on the KAN CPU backend (`kansnap::snapped`).
+    let info = match r.info.clone() {
+        Some(i) if i.kind == "cpu" => i,
+        _ => super::runner::BackendInfo {
+            kind: "cpu",
+            label: "CPU".into(),
+            note: Some("snapped KANs train on the CPU".into()),
+        },
+    };
     let old = r.session.as_ref().ok_or("no run to snap yet")?;
     let (new, snap) = super::kansnap::snapped(old, s)?;
     let list = new.exp.snap.clone();
