@@ -52,6 +52,12 @@ fn snapped_network_computes_and_prints_its_formula() {
     l3.set_edge(&mut p3, 0, 1, 0, 0, sym("x", 2.0, 0.5, 1.5, 0.25));
     assert_eq!(formula(&l3, &p3, &[]).as_deref(), Some("y = 3.00·sin(3.14·x1) + 1.00"));
     assert_eq!(formula(&l3, &p3[..3], &[]), None, "short parameters");
+    // The same function written with signs, scales and shifts inside the fits reads the same.
+    let (mut l4, mut p4) = hello();
+    l4.set_edge(&mut p4, 0, 0, 0, 0, sym("sin", -PI, 0.0, -1.0, 0.0));
+    l4.set_edge(&mut p4, 0, 0, 1, 0, sym("x^2", 2.0, 0.02, 0.25, 0.0));
+    l4.set_edge(&mut p4, 0, 1, 0, 0, sym("exp", 1.0, 1.0, (-1.0f32).exp(), 0.0));
+    assert_eq!(formula(&l4, &p4, &[]).as_deref(), Some("y = 1.00·exp(1.00·sin(3.14·x1) + 1.00·(1.00·x2 + 0.01)^2)"));
 }
 
 #[test]

@@ -6,9 +6,9 @@
 //! range, a preview: the layout is not changed; an [`AUTO`] entry previews pykan's
 //! `auto_symbolic` choice for every remaining spline edge). Pruned edges are dropped. The text
 //! composes the layers: input i is `x{i+1}`; a node is Σ_i c·f(a·u_i + b) + d + bias, with
-//! linear edges (`x`) folded into their node, exp's shift folded into its coefficient
-//! (c·exp(a·u + b) = c·e^b·exp(a·u)), coefficients printed with 2 decimals (smaller ones in
-//! exponent form), constants below 0.005 dropped, e.g. `y = 1.00·exp(1.00·sin(3.14·x1) + 1.00·x2^2)`. Outputs are
+//! linear edges (`x`) folded into their node, arguments normalised for reading (`term`),
+//! coefficients printed with 2 decimals (smaller ones in exponent form), constants below 0.005
+//! dropped, e.g. `y = 1.00·exp(1.00·sin(3.14·x1) + 1.00·x2^2)`. Outputs are
 //! written before the loss head (no tanh/softmax).
 
 use super::edges::{edge_phi, EdgeFn};
@@ -122,14 +122,33 @@ impl Node {
     }
 }
 
-/// c·f(node) as a term (coefficient, body) plus constant d; `x` is folded by the caller.
+/// c·f(node) as a term (coefficient, body); d and linear edges (`x`) are left to the caller.
+/// The argument a·u + b is normalised for reading: exp's constant moves into the coefficient
+/// (c·exp(v + K) = c·e^K·exp(v)); for a one-term argument α·t + K, powers take α out
+/// (c·(αt + K)^n = c·αⁿ·(t + K/α)^n) and odd functions (sin, tanh) a negative sign
+/// (c·f(−v) = −c·f(v)).
 fn term(f: &SymFit, arg: &Node) -> (f32, String) {
-    // c·exp(a·u + b) = (c·e^b)·exp(a·u): the shift goes into the coefficient.
-    let (c, b) = match f.name {
-        "exp" if (f.c * f.b.exp()).is_finite() => (f.c * f.b.exp(), 0.0),
-        _ => (f.c, f.b),
-    };
-    let (t, bare) = arg.affine(f.a, b).text();
+    let (mut c, mut v) = (f.c, arg.affine(f.a, f.b));
+    let single = v.live().count() == 1;
+    match f.name {
+        "exp" if (c * v.k.exp()).is_finite() => {
+            c *= v.k.exp();
+            v.k = 0.0;
+        }
+        "x^2" | "x^3" if single => {
+            let t = v.terms.iter_mut().find(|t| t.0 != 0.0).expect("one live term");
+            let alpha = t.0;
+            c *= alpha.powi(if f.name == "x^2" { 2 } else { 3 });
+            t.0 = 1.0;
+            v.k /= alpha;
+        }
+        "sin" | "tanh" if single && v.live().all(|t| t.0 < 0.0) => {
+            c = -c;
+            v = v.affine(-1.0, 0.0);
+        }
+        _ => {}
+    }
+    let (t, bare) = v.text();
     let p = if bare { t.clone() } else { format!("({t})") };
     let body = match f.name {
         "x^2" => format!("{p}^2"),

@@ -93,13 +93,14 @@ pub fn prune(layout: &mut KanLayout, params: &mut [f32], inputs: &[f32], thresho
         if edges.len() != layout.layers.len() {
             continue;
         }
-        let mut cut: Vec<Vec<bool>> = edges.iter().map(|e| e.iter().map(|&s| !(s >= threshold)).collect()).collect();
+        let mut cut: Vec<Vec<bool>> =
+            edges.iter().map(|e| e.iter().map(|&s| s.is_nan() || s < threshold).collect()).collect();
         for li in 1..layout.layers.len() {
             let (prev, next) = (layout.layers[li - 1], layout.layers[li]);
             for h in 0..next.i {
                 let inc = (0..prev.i).map(|i| edges[li - 1][i * prev.o + h]).fold(0.0, f32::max);
                 let out = (0..next.o).map(|j| edges[li][h * next.o + j]).fold(0.0, f32::max);
-                if !(inc >= threshold && out >= threshold) {
+                if inc.is_nan() || out.is_nan() || inc < threshold || out < threshold {
                     (0..prev.i).for_each(|i| cut[li - 1][i * prev.o + h] = true);
                     (0..next.o).for_each(|j| cut[li][h * next.o + j] = true);
                 }

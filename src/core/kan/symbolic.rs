@@ -155,7 +155,7 @@ fn linear(u: &[f64], y: &[f64], ym: f64, syy: f64) -> (f64, f64, f64) {
         suu += (a - um) * (a - um);
         suy += (a - um) * (b - ym);
     }
-    if !(suu > 1e-18 * n) || !suu.is_finite() || !suy.is_finite() {
+    if !suu.is_finite() || !suy.is_finite() || suu <= 1e-18 * n {
         return (0.0, ym, syy);
     }
     let c = suy / suu;
@@ -187,7 +187,7 @@ fn fit(name: &'static str, x: &[f64], y: &[f64]) -> SymFit {
     let ym = if n == 0 { 0.0 } else { y.iter().sum::<f64>() / n as f64 };
     let syy: f64 = y.iter().map(|v| (v - ym) * (v - ym)).sum();
     let flat = SymFit { name, a: 1.0, b: 0.0, c: 0.0, d: ym as f32, r2: 0.0 };
-    if n < 3 || !(syy > 1e-12 * (1.0 + ym * ym) * n as f64) || !syy.is_finite() {
+    if n < 3 || !syy.is_finite() || syy <= 1e-12 * (1.0 + ym * ym) * n as f64 {
         return flat;
     }
     let (mut a, mut b) = (1.0f64, 0.0f64);
@@ -250,7 +250,8 @@ mod tests {
     #[test]
     fn recovers_affine_symbols() {
         let xs = line(101);
-        let cases: [(&str, fn(f32) -> f32); 4] = [
+        type Case = (&'static str, fn(f32) -> f32);
+        let cases: [Case; 4] = [
             ("sin", |x| 2.0 * (std::f32::consts::PI * x).sin() + 0.5),
             ("x^2", |x| 3.0 * x * x - 1.0),
             ("exp", |x| (1.5 * x + 0.2).exp()),
