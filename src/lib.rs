@@ -24,6 +24,7 @@ pub mod ui {
     pub mod dataedit_logic;
     pub mod grok_logic;
     pub mod kanrun;
+    pub mod kansnap;
     pub mod kanview;
     pub mod kanvs;
     pub mod netview;

@@ -56,6 +56,9 @@ fn the_diagram_lays_out_nodes_and_one_box_per_edge() {
     assert_eq!(d.index(2, 0, 0), None);
     // Too many edges for a box of MIN_BOX pixels, or no layer: none.
     assert!(KanDiagram::new(&[100, 5, 1], 580).is_none());
+    // At most 34 edges between two layers on 580 px (the page's message says so).
+    assert!(KanDiagram::new(&[2, 17, 1], 580).is_some_and(|d| d.side >= MIN_BOX && d.h <= 560));
+    assert!(KanDiagram::new(&[5, 7, 1], 580).is_none());
     assert!(KanDiagram::new(&[2], 580).is_none());
     assert!(KanDiagram::new(&[2, 0, 1], 580).is_none());
     // Deeper shapes fit the same width.

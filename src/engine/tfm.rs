@@ -148,8 +148,9 @@ impl TfmCpu {
         }
     }
 
-    /// Loss and accuracy of every model over a whole split, in chunks of at most 2048 examples.
-    fn eval(&self, tok: &[u32], y: &[u32]) -> Vec<Stats> {
+    /// Loss and accuracy of every model over a whole split, in chunks of at most 2048 examples,
+    /// and model 0's per-example correctness.
+    fn eval(&self, tok: &[u32], y: &[u32]) -> (Vec<Stats>, Vec<f32>) {
         let (m, n, w, c) = (self.s.net.models(), y.len(), self.s.net.width(), self.s.net.classes());
         let (mut loss, mut correct) = (vec![0.0; m * n], vec![0.0; m * n]);
         let mut at = 0;
@@ -167,15 +168,20 @@ impl TfmCpu {
             }
             at += k;
         }
-        reduce_stats(&loss, &correct, m, n)
+        (reduce_stats(&loss, &correct, m, n), correct[..n].to_vec())
     }
 
     /// Evaluate now (no boundary grid: the inputs are tokens).
     pub fn snapshot(&self) -> Snapshot {
+        let ((train, mut correct), (test, c_test)) =
+            (self.eval(&self.tok_train, &self.y_train), self.eval(&self.tok_test, &self.y_test));
+        // Model 0's per-example correctness, train then test (clean / corrupted curves, a×b table).
+        correct.extend(c_test);
         Snapshot {
             step: self.steps,
-            train: self.eval(&self.tok_train, &self.y_train),
-            test: self.eval(&self.tok_test, &self.y_test),
+            train,
+            test,
+            correct,
             grid: None,
             bad: self.bad.clone(),
             wnorm: norms(&self.s.params, self.s.net.p()),

@@ -8,6 +8,8 @@ use super::dataedit::DataEditor;
 use super::diagram::NetDiagram;
 use super::draw::{self, CHARTS};
 use super::grok::GrokPanel;
+use super::kancompare::KanVsMlpPanel;
+use super::kanpanel::KanDiagramPanel;
 use super::network::{NetworkPanel, TrainingPanel};
 use super::output::{BoundaryLegend, ExportButtons};
 use super::presets::PresetsPanel;
@@ -194,6 +196,9 @@ fn tick(rc: Shared, ui: Ui) {
         }
         None => {}
     }
+    super::kanpanel::after_frame(&rc);
+    let running = rc.borrow().running;
+    ui.exp.with_untracked(|e| super::kancompare::after_frame(e, running));
     if super::diagram::after_frame(&rc, ui.exp, ui.note, ui.error) {
         redraw(&rc, ui);
     }
@@ -324,6 +329,7 @@ pub fn App() -> impl IntoView {
     };
     let export_model = move |_| runner.get_value().borrow_mut().want_params = true;
     let regression = move || exp.with(|e| e.is_regression());
+    let kan = move || exp.with(|e| e.model == crate::experiment::Model::Kan);
     let chart = move |id: &'static str| {
         view! {
             <div class="chart">
@@ -422,8 +428,11 @@ pub fn App() -> impl IntoView {
                         </div>
                     </div>
                 </div>
-                <NetDiagram exp=exp runner=runner />
                 <Show when=move || exp.with(super::grok::shown)><GrokPanel exp=exp runner=runner /></Show>
+                <Show when=move || !kan() fallback=move || view! { <KanDiagramPanel exp=exp runner=runner note=edit_note error=ui.error /> }>
+                    <NetDiagram exp=exp runner=runner />
+                </Show>
+                <Show when=kan><KanVsMlpPanel /></Show>
                 <Show when=move || !sweeping()>
                     <SweepPanel exp=exp status=sweep_status />
                 </Show>

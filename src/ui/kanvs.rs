@@ -76,7 +76,8 @@ pub fn largest_grid(e: &Experiment) -> u32 {
     e.refine.iter().map(|r| r.1).fold(e.grid, u32::max)
 }
 
-/// `e` as a single-model run of the comparison: one seed, no sweep, scores, hand edits.
+/// `e` as a single-model run of the comparison: one seed, no sweep, scores, hand edits, snaps
+/// or pruning.
 fn single(e: &Experiment) -> Experiment {
     let mut x = e.clone();
     x.seeds = 1;
@@ -85,6 +86,9 @@ fn single(e: &Experiment) -> Experiment {
     x.score = ScoreKind::None;
     x.prune = 0.0;
     x.wedit.clear();
+    // Snapping and pruning are analysis, not training: the comparison trains plain KANs.
+    x.snap.clear();
+    x.kprune.clear();
     x.frozen = false;
     x.steps = e.steps.clamp(1, MAX_STEPS);
     x

@@ -68,6 +68,10 @@ fn the_plan_pairs_the_link_with_its_mlp_then_scales_the_grid() {
     assert_eq!(p[0].label, "KAN [2,5,1] G=3→10");
     assert_eq!(p.len(), 2 + 2 * GRIDS.len());
     assert!(p.iter().skip(2).all(|s| s.exp.refine.is_empty()));
+    // The hello-kan preset's snaps and pruning are left out of the comparison.
+    let hello = exp(&format!("#{}", crate::experiment::presets::find("hello-kan").unwrap().url));
+    assert!(!hello.snap.is_empty() && !hello.kprune.is_empty());
+    assert!(plan(&hello).iter().all(|s| s.exp.snap.is_empty() && s.exp.kprune.is_empty()));
     // An MLP link compares nothing.
     assert!(plan(&exp("v=1&data=fn")).is_empty());
     // Long links are compared over their first MAX_STEPS.
