@@ -149,7 +149,7 @@ pub const PRESETS: &[Preset] = &[
     p(
         "grok-nanda",
         "Grokking in a one-layer transformer: a + b mod 113",
-        "Nanda et al.'s setup (d_model 128, 4 heads, d_mlp 512, no LayerNorm, full-batch AdamW, wd 1): train accuracy saturates within a few hundred steps, test accuracy follows thousands of steps later (log axis); about 14 GFLOP a step, a WebGPU run.",
+        "Nanda et al.'s setup (d_model 128, 4 heads, d_mlp 512, no LayerNorm, full-batch AdamW, wd 1): train accuracy saturates within a few hundred steps, test accuracy follows thousands of steps later (log axis); about 14 GFLOP a step: the transformer trains on the CPU reference so far, so this runs natively (grokpad run --preset grok-nanda), and the page says it is too large.",
         "Nanda et al. 2023, Progress measures for grokking via mechanistic interpretability",
         "v=1&data=mod&train=0.3&loss=ce&opt=adamw&lr=0.001&beta2=0.98&sched=warmup&warmup=10&bs=10000&wd=1&steps=40000&logx=1&p=113&model=tfm",
     ),

@@ -140,12 +140,14 @@ impl Runner {
     pub fn build(e: &Experiment, gpu: Result<Arc<GpuContext>, String>) -> Result<(Session, BackendInfo), String> {
         super::dataedit_logic::check_trainable(e)?; // no drawn points: nothing to train on
         if e.model == crate::experiment::Model::Kan {
-            // KAN (issue 7): on WebGPU when `gpu::kan::gpu_supports` it, else the CPU reference; no
-            // MLP layout for the neuron thumbnails.
+            // KAN (issue 7): the CPU reference unless the link asks for WebGPU (`backend=webgpu`)
+            // and `gpu::kan::gpu_supports` it: KANs this small step faster on the CPU (measured
+            // natively, lavapipe: [2,5,1] ≈ 7,950 vs 760 steps/s), and the KAN panel reads the
+            // live weights every frame (`Backend::kan_state`). No MLP layout for the thumbnails.
             LAYOUT.with(|l| *l.borrow_mut() = None);
             let (d, s) = crate::engine::kan::setup(e);
             crate::engine::kan::check_size(&s)?;
-            if e.backend != BackendChoice::Cpu && crate::gpu::kan::gpu_supports(e) {
+            if e.backend == BackendChoice::Webgpu && crate::gpu::kan::gpu_supports(e) {
                 if let Ok(ctx) = &gpu {
                     let label = ctx.label.clone();
                     let b = crate::gpu::kan::KanGpu::new(ctx.clone(), s, 0)?;
@@ -158,6 +160,7 @@ impl Runner {
             let b = crate::engine::kan::KanCpu::new(s, 0);
             let note = match (&gpu, e.backend) {
                 (_, BackendChoice::Cpu) => None,
+                (Ok(_), BackendChoice::Auto) => None,
                 (Err(why), _) => Some(format!("{why}; training on the CPU")),
                 (Ok(_), _) => Some("this KAN trains on the CPU (the GPU path trains plain B-spline KANs)".to_string()),
             };
@@ -171,6 +174,7 @@ impl Runner {
             LAYOUT.with(|l| *l.borrow_mut() = None);
             let (d, s) = crate::engine::tfm::setup(e)?;
             crate::engine::tfm::check_size(&s)?;
+            token_work_check(&s)?;
             let b = crate::engine::tfm::TfmCpu::new(s, 0);
             let name = crate::experiment::url::model_name(e.model);
             let note = (e.backend != BackendChoice::Cpu).then(|| format!("model={name} trains on the CPU"));
@@ -360,6 +364,24 @@ pub fn grokpad_debug_lose_device() -> bool {
 /// refuses and names the knob instead of freezing the tab.
 pub const CPU_STEP_FLOPS: f64 = 2e8;
 pub const CPU_EVAL_FLOPS: f64 = 2e9;
+
+/// The page's CPU budget for token models (`emb`, `tfm`): about 6·P FLOP per token per
+/// example for a training step (3 tokens), 2·P per token for the evaluation, as for MLPs.
+fn token_work_check(s: &crate::engine::tfm::TfmSetup) -> Result<(), String> {
+    let p = s.net.p() as f64 * s.net.models() as f64;
+    let tokens = crate::core::tfm::SEQ as f64;
+    let step = 6.0 * p * tokens * s.batch.min(s.train.len()).max(1) as f64;
+    let eval = 2.0 * p * tokens * (s.train.len() + s.test.len()) as f64;
+    if step > CPU_STEP_FLOPS * 5.0 || eval > CPU_EVAL_FLOPS * 5.0 {
+        return Err(format!(
+            "this model is too large for the page, where transformers and embedding MLPs train on the CPU only so far \
+             ({:.1} GFLOP per step): lower `d_model`, `d_mlp`, `p` or `bs`, or run it natively: \
+             grokpad run --url '…' --json",
+            step / 1e9
+        ));
+    }
+    Ok(())
+}
 
 fn cpu_work_check(s: &crate::engine::Setup) -> Result<(), String> {
     let p = s.layout.p as f64 * s.layout.models as f64;

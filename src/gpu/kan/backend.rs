@@ -82,6 +82,8 @@ pub struct KanGpu {
     params_rb: (Readback, u64),
     in_flight: Arc<AtomicU32>,
     error: Option<String>,
+    /// The weights of the last `poll_params` (empty before one).
+    seen: Vec<f32>,
 }
 
 /// The largest storage buffer a plan binds, in bytes.
@@ -254,6 +256,7 @@ impl KanGpu {
             want_params: false,
             in_flight: Arc::new(AtomicU32::new(0)),
             error: None,
+            seen: vec![],
             s,
             ctx,
         })
@@ -532,6 +535,13 @@ impl Backend for KanGpu {
             Err(e) => return Some(Err(e)),
         };
         let n = self.s.layout.models * self.s.layout.p;
+        // The newest weights seen on the host, for `kan_state` (the page's KAN panel).
+        self.seen = data[..n].to_vec();
         Some(Ok((data[..n].to_vec(), data[n..2 * n].to_vec(), data[2 * n..3 * n].to_vec())))
+    }
+    /// The layout and the weights as last read back (`request_params`), or as uploaded.
+    fn kan_state(&self) -> Option<(crate::core::kan::KanLayout, Vec<f32>)> {
+        let w = if self.seen.len() == self.s.params.len() { &self.seen } else { &self.s.params };
+        Some((self.s.layout.clone(), w.clone()))
     }
 }
