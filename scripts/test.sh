@@ -24,6 +24,7 @@ step "browser network view (diagram, weight editor, class probabilities, large C
 step "browser sweep lab (rf double descent, trained width sweep)"; node tests/browser/sweep.mjs
 step "browser score lab (memorization scores, score vs frequency, pruning curve)"; node tests/browser/scores.mjs
 step "browser grokking view (a×b table, curves, spectrum, IPR, pruning)"; node tests/browser/grok.mjs
+step "browser KAN views (diagram, edge suggestions, snapping, formula, KAN vs MLP)"; node tests/browser/kan.mjs
 step "browser hostile-URL fuzz"; node tests/browser/fuzz.mjs --count 300 --huge 3
 step "soak (short: memory and survival only)"; node scripts/soak.mjs --minutes 1.5 --webgpu
 step "benchmark harness (smoke: completes and prints a table; numbers are not checked)"

@@ -460,7 +460,7 @@ fn each_bad_field_alone_is_named_and_defaulted_or_clamped() {
         ("sched", &["linear"]),
         ("init", &["orthogonal"]),
         ("dropout", &["0.95", "-1"]),
-        ("seeds", &["0", "65"]),
+        ("seeds", &["0", "129"]),
         ("hide", &["nope"]),
         ("wedit", &["1:1:1:1", "x", "1:0:1:1:1", "1:1:1:1:nan", "1:1:1:1:2000", "5:1:1:1:1,2:1:1:1:1"]),
         ("loss", &["hinge"]),

@@ -131,7 +131,7 @@ fn the_diagram_draws_curves_in_their_boxes_by_opacity() {
     let r = (d.side / 2.0 - 2.0) as i32;
     let purple = (-r..=r).flat_map(|dy| (-r..=r).map(move |dx| (dx, dy))).any(|(dx, dy)| {
         let p = px(c.0 as i32 + dx, c.1 as i32 + dy);
-        p.2 > p.1 + 40 && p.0 > p.1 + 20
+        i32::from(p.2) > i32::from(p.1) + 40 && i32::from(p.0) > i32::from(p.1) + 20
     });
     assert!(purple, "snapped curve in {SNAPPED:?}");
     // Nodes are dark dots.

@@ -124,8 +124,17 @@ impl Launcher {
                 *g = Some(r);
             }
         });
-        dev.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| format!("{k:?}: device poll failed: {e}"))?;
-        let r = mapped.lock().map_err(|e| e.to_string())?.take();
+        // Tests share one device across threads: another thread's poll may be the one that
+        // completes this map and runs its callback just after our poll returns, so wait for it.
+        let mut r = None;
+        for _ in 0..10_000 {
+            dev.poll(wgpu::PollType::wait_indefinitely()).map_err(|e| format!("{k:?}: device poll failed: {e}"))?;
+            r = mapped.lock().map_err(|e| e.to_string())?.take();
+            if r.is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
         match r {
             Some(Ok(())) => {}
             Some(Err(e)) => return Err(format!("{k:?}: readback failed: {e}")),
