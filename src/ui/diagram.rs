@@ -247,6 +247,11 @@ pub fn NetDiagram(exp: RwSignal<Experiment>, runner: StoredValue<Rc<RefCell<Runn
     }
 }
 
+thread_local! {
+    /// The (session generation, step) of the weights last drawn.
+    static DRAWN: std::cell::Cell<Option<(u64, u64)>> = const { std::cell::Cell::new(None) };
+}
+
 /// After each frame: draw weights newly read back (the diagram; for more than two classes the
 /// boundary's class probabilities) and report a finished hand edit. True when the boundary
 /// must be redrawn.
@@ -267,7 +272,17 @@ pub fn after_frame(
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     }
-    let latest = rc.borrow_mut().latest.take();
+    // The latest weights stay in the runner (the grokking panel reads them too); each readback
+    // (session generation, step) is drawn once.
+    let key = {
+        let r = rc.borrow();
+        r.latest.as_ref().map(|l| (r.generation, l.1))
+    };
+    let Some(key) = key else { return false };
+    if DRAWN.with(|d| d.replace(Some(key))) == Some(key) {
+        return false;
+    }
+    let latest = rc.borrow().latest.clone();
     let Some(((params, _, _), _)) = latest else { return false };
     let r = rc.borrow();
     let Some(layout) = r.layout.as_ref() else { return false };
