@@ -248,7 +248,7 @@ pub fn NetDiagram(exp: RwSignal<Experiment>, runner: StoredValue<Rc<RefCell<Runn
 }
 
 thread_local! {
-    /// The (session generation, step) of the weights last drawn.
+    /// The (session generation, readback count) of the weights last drawn.
     static DRAWN: std::cell::Cell<Option<(u64, u64)>> = const { std::cell::Cell::new(None) };
 }
 
@@ -273,10 +273,10 @@ pub fn after_frame(
         None => {}
     }
     // The latest weights stay in the runner (the grokking panel reads them too); each readback
-    // (session generation, step) is drawn once.
+    // is drawn once.
     let key = {
         let r = rc.borrow();
-        r.latest.as_ref().map(|l| (r.generation, l.1))
+        r.latest.as_ref().map(|_| (r.generation, r.latest_seq))
     };
     let Some(key) = key else { return false };
     if DRAWN.with(|d| d.replace(Some(key))) == Some(key) {

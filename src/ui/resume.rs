@@ -101,6 +101,7 @@ impl Runner {
                 let info = self.info.clone().unwrap_or(BackendInfo { kind: "cpu", label: "CPU".into(), note: None });
                 self.install(new, info);
                 self.latest = Some((state, step));
+                self.latest_seq += 1;
                 self.edit_result = Some(Ok((format!("Step {step}: {}", texts.join("; ")), list)));
             }
             Err(e) => self.edit_result = Some(Err(format!("The weight could not be set: {e}"))),

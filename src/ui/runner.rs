@@ -61,6 +61,8 @@ pub struct Runner {
     pub thumbs: bool,
     /// The latest parameters read back and their step.
     pub latest: Option<(ParamState, u64)>,
+    /// Counts the readbacks stored in `latest` (the views draw each one once).
+    pub latest_seq: u64,
     /// Weights to set by hand (the user's, or the link's `wedit` due now), waiting for the
     /// weights at the current step (training pauses meanwhile).
     pub edits: Vec<crate::experiment::WeightEdit>,
@@ -100,6 +102,7 @@ impl Default for Runner {
             layout: None,
             thumbs: false,
             latest: None,
+            latest_seq: 0,
             edits: Vec::new(),
             user_edit: false,
             edit_ready: None,
@@ -281,6 +284,7 @@ impl Runner {
                     }
                     if self.thumbs {
                         self.latest = Some((state.clone(), step));
+                        self.latest_seq += 1;
                     }
                     if gpu {
                         self.synced = Some((state, step));
