@@ -35,7 +35,7 @@ fn attn_fwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
         let h = (r / t) % d.i;
         let b = r / (t * d.i);
         let pr = r * t;
-        var mx = -3.4028235e38;
+        var mx = bitcast<f32>(0xff7fffffu); // -f32::MAX (Tint rejects the rounded decimal literal)
         for (var j = 0u; j <= i; j++) {
             var s = 0.0;
             for (var c = 0u; c < d.o; c++) {
