@@ -2,8 +2,8 @@
 //! differ), parametrization, optimizer, schedule, regularizers, seeds and backend.
 
 use super::widgets::{checkbox, choice, fnum, is_hidden, key, number, select, short};
-use crate::experiment::types::{name_in, ACT, BACKEND, INIT, LOSS, OPT, SCHED};
-use crate::experiment::{limits, Activation, Experiment, Init, Optimizer, Schedule};
+use crate::experiment::types::{name_in, ACT, BACKEND, INIT, LOSS, MODEL, OPT, SCHED};
+use crate::experiment::{limits, Activation, Experiment, Init, Model, Optimizer, Schedule};
 use leptos::prelude::*;
 
 /// Every hidden layer's activation, listed per layer (for editing one of them).
@@ -109,10 +109,21 @@ pub fn LayersEditor(exp: RwSignal<Experiment>) -> impl IntoView {
 #[component]
 pub fn NetworkPanel(exp: RwSignal<Experiment>) -> impl IntoView {
     let has_sin = |e: &Experiment| per_layer(e).contains(&Activation::Sin);
+    let is_tfm = |e: &Experiment| e.model == Model::Tfm;
     view! {
         <section class="panel" id="network-panel">
             <h2>"Network"</h2>
-            {move || (!exp.with(|e| is_hidden(e, "layers"))).then(|| view! { <LayersEditor exp=exp /> })}
+            <div class="grid2">
+                {select(key(exp, "model", "Model "), MODEL, |e| e.model, |e, v| e.model = v)}
+                {number(key(exp, "grid", "KAN grid ").when(|e| e.model == Model::Kan), |e| e.grid, |e, v| e.grid = v, limits::GRID.0, limits::GRID.1)}
+                {number(key(exp, "order", "Spline order ").when(|e| e.model == Model::Kan), |e| e.order, |e, v| e.order = v, limits::ORDER.0, limits::ORDER.1)}
+                {number(key(exp, "d_model", "d_model ").when(is_tfm), |e| e.d_model, |e, v| e.d_model = v, limits::D_MODEL.0, limits::D_MODEL.1)}
+                {number(key(exp, "heads", "Heads ").when(is_tfm), |e| e.heads, |e, v| e.heads = v, limits::HEADS.0, limits::HEADS.1)}
+                {number(key(exp, "tfm_layers", "Blocks ").when(is_tfm), |e| e.tfm_layers, |e, v| e.tfm_layers = v, limits::TFM_LAYERS.0, limits::TFM_LAYERS.1)}
+                {number(key(exp, "d_mlp", "d_mlp (0 = none) ").when(is_tfm), |e| e.d_mlp, |e, v| e.d_mlp = v, limits::D_MLP.0, limits::D_MLP.1)}
+                {checkbox(key(exp, "ln", " LayerNorm").when(is_tfm), |e| e.ln, |e, v| e.ln = v)}
+            </div>
+            {move || (!exp.with(|e| is_hidden(e, "layers") || e.model == Model::Tfm)).then(|| view! { <LayersEditor exp=exp /> })}
             <div class="grid2">
                 {number(key(exp, "w0", "ω₀ (sin) ").when(has_sin), |e| e.w0, |e, v| e.w0 = v, limits::W0.0, limits::W0.1)}
                 {checkbox(key(exp, "resid", " Residual"), |e| e.resid, |e, v| e.resid = v)}
