@@ -330,6 +330,8 @@ pub fn App() -> impl IntoView {
     let export_model = move |_| runner.get_value().borrow_mut().want_params = true;
     let regression = move || exp.with(|e| e.is_regression());
     let kan = move || exp.with(|e| e.model == crate::experiment::Model::Kan);
+    // Token models (emb, tfm) have no MLP layout: no neuron diagram, no MLP progress measures.
+    let mlp = move || exp.with(|e| e.model == crate::experiment::Model::Mlp);
     let chart = move |id: &'static str| {
         view! {
             <div class="chart">
@@ -428,9 +430,9 @@ pub fn App() -> impl IntoView {
                         </div>
                     </div>
                 </div>
-                <Show when=move || exp.with(super::grok::shown)><GrokPanel exp=exp runner=runner /></Show>
+                <Show when=move || mlp() && exp.with(super::grok::shown)><GrokPanel exp=exp runner=runner /></Show>
                 <Show when=move || !kan() fallback=move || view! { <KanDiagramPanel exp=exp runner=runner note=edit_note error=ui.error /> }>
-                    <NetDiagram exp=exp runner=runner />
+                    <Show when=mlp><NetDiagram exp=exp runner=runner /></Show>
                 </Show>
                 <Show when=kan><KanVsMlpPanel /></Show>
                 <Show when=move || !sweeping()>
