@@ -8,7 +8,7 @@
 // (b) `grok-corrupted`: the accuracy chart's legend has the clean / flipped training curves
 //     (their colours are on the canvas) and the table marks corrupted pairs.
 // Usage: DIST=dist node tests/browser/grok.mjs
-import { serve as serveDir, launch, inkPixels, waitFor } from './harness.mjs';
+import { serve as serveDir, launch, inkPixels, waitFor, openPage } from './harness.mjs';
 import path from 'node:path';
 
 const root = path.resolve(process.env.DIST || 'dist');
@@ -38,13 +38,7 @@ const TRAIN_WRONG = [180, 20, 30]; // plot::grok::TRAIN_WRONG
 const CLEAN = [44, 160, 44]; // ui::draw::CLEAN
 const FLIPPED = [214, 39, 40]; // ui::draw::FLIPPED
 
-async function open(browser, base, hash) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
-  page.on('pageerror', (e) => { console.log(`page error: ${e}`); failures++; });
-  await page.goto(base + hash);
-  await page.waitForSelector('#status:not([data-backend="none"])', { timeout: 60000 });
-  return page;
-}
+const open = (browser, base, hash) => openPage(browser, base + hash, () => failures++, 1400);
 
 const server = await serveDir(root);
 const base = `http://127.0.0.1:${server.address().port}/`;

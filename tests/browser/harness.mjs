@@ -45,3 +45,13 @@ export async function inkPixels(page, sel) {
 
 /** Wait up to `ms` for `fn(arg)` to hold in the page; resolves to whether it did. */
 export const waitFor = (page, fn, arg, ms) => page.waitForFunction(fn, arg, { timeout: ms }).then(() => true, () => false);
+
+// A new page at `url` once the app has chosen its backend; page errors are printed and passed
+// to `onError` (the tests count them as failures).
+export async function openPage(browser, url, onError, height = 900) {
+  const page = await browser.newPage({ viewport: { width: 1280, height } });
+  page.on('pageerror', (e) => { console.log(`page error: ${e}`); onError(e); });
+  await page.goto(url);
+  await page.waitForSelector('#status:not([data-backend="none"])', { timeout: 60000 });
+  return page;
+}

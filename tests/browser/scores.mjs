@@ -6,7 +6,7 @@
 // (b) the `long-tail` preset from the gallery: measured (printed) wall time of its 32-model
 //     scoring run in this page.
 // Usage: DIST=dist node tests/browser/scores.mjs
-import { serve as serveDir, launch, inkPixels, waitFor } from './harness.mjs';
+import { serve as serveDir, launch, inkPixels, waitFor, openPage } from './harness.mjs';
 import path from 'node:path';
 
 const root = path.resolve(process.env.DIST || 'dist');
@@ -18,13 +18,7 @@ function check(cond, msg) {
 const statusText = (page) => page.evaluate(() => document.querySelector('#score-status')?.textContent || '');
 const step = (page) => page.evaluate(() => Number(document.querySelector('#status')?.dataset.step || 0));
 
-async function open(browser, base, hash) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (e) => { console.log(`page error: ${e}`); failures++; });
-  await page.goto(base + hash);
-  await page.waitForSelector('#status:not([data-backend="none"])', { timeout: 60000 });
-  return page;
-}
+const open = (browser, base, hash) => openPage(browser, base + hash, () => failures++);
 
 const server = await serveDir(root);
 const base = `http://127.0.0.1:${server.address().port}/`;

@@ -8,7 +8,7 @@
 // (c) a measurement (printed, not a pass/fail timing): the wall time of a 64-width model-wise
 //     sweep on 2-D data with label noise in this page.
 // Usage: DIST=dist node tests/browser/sweep.mjs
-import { serve as serveDir, launch, inkPixels, waitFor } from './harness.mjs';
+import { serve as serveDir, launch, inkPixels, waitFor, openPage } from './harness.mjs';
 import path from 'node:path';
 
 const root = path.resolve(process.env.DIST || 'dist');
@@ -19,13 +19,7 @@ function check(cond, msg) {
 }
 const statusText = (page) => page.evaluate(() => document.querySelector('#sweep-status')?.textContent || '');
 
-async function open(browser, base, hash) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (e) => { console.log(`page error: ${e}`); failures++; });
-  await page.goto(base + hash);
-  await page.waitForSelector('#status:not([data-backend="none"])', { timeout: 60000 });
-  return page;
-}
+const open = (browser, base, hash) => openPage(browser, base + hash, () => failures++);
 
 const server = await serveDir(root);
 const base = `http://127.0.0.1:${server.address().port}/`;
