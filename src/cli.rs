@@ -196,9 +196,7 @@ fn make_backend(e: &Experiment, gpu: bool) -> Result<Built, String> {
             return Ok((d, Box::new(crate::gpu::kan::KanGpu::new(ctx, s, 0)?), None));
         }
         if gpu {
-            eprintln!(
-                "grokpad: notice: this KAN trains on the CPU reference (the GPU path trains plain B-spline KANs)"
-            );
+            eprintln!("grokpad: notice: this KAN trains on the CPU reference ({})", crate::gpu::kan::cpu_reason(e));
         }
         return Ok((d, Box::new(crate::engine::kan::KanCpu::new(s, 0)), None));
     }

@@ -17,7 +17,7 @@
 
 use grokpad::core::check::close;
 use grokpad::core::kan::bspline::uniform;
-use grokpad::core::kan::{kan_bwd, kan_fwd, Batch, KanLayer};
+use grokpad::core::kan::{kan_bwd, kan_fwd, Basis, Batch, KanLayer};
 use grokpad::core::ops::HeadKind;
 use grokpad::core::rng::Rng;
 use grokpad::engine::kan::{setup, KanCpu};
@@ -117,7 +117,7 @@ fn kan_kernels_match_the_cpu_reference() {
     for &(i, o) in &[(2, 5), (5, 1), (3, 4), (1, 1)] {
         for k in 1..=5 {
             for g in [3, 7, 100] {
-                let l = KanLayer { i, o, g, k, off: 11 };
+                let l = KanLayer { i, o, g, k, off: 11, basis: Basis::Bspline };
                 for (m, rows, shared) in [(1, 9, false), (3, 13, false), (2, 21, true)] {
                     seed += 1;
                     layer_parity(l, m, rows, shared, seed);
@@ -131,12 +131,12 @@ fn kan_kernels_match_the_cpu_reference() {
 fn kan_kernels_wrap_beyond_one_dispatch() {
     // More (model, row) pairs, (model, row, input) triples and edges than WG × MAX_GROUPS threads.
     let wrap = WG * MAX_GROUPS + 1;
-    layer_parity(KanLayer { i: 1, o: 1, g: 3, k: 2, off: 0 }, wrap.div_ceil(2), 2, false, 4);
-    let wide = KanLayer { i: 257, o: 256, g: 3, k: 1, off: 5 };
+    layer_parity(KanLayer { i: 1, o: 1, g: 3, k: 2, off: 0, basis: Basis::Bspline }, wrap.div_ceil(2), 2, false, 4);
+    let wide = KanLayer { i: 257, o: 256, g: 3, k: 1, off: 5, basis: Basis::Bspline };
     assert!(wide.i * wide.o > wrap);
     layer_parity(wide, 1, 2, false, 5);
     // A batch larger than one chunk of rows per thread (and than lavapipe's loop budget).
-    layer_parity(KanLayer { i: 2, o: 3, g: 100, k: 5, off: 0 }, 1, 3000, false, 6);
+    layer_parity(KanLayer { i: 2, o: 3, g: 100, k: 5, off: 0, basis: Basis::Bspline }, 1, 3000, false, 6);
 }
 
 /// Train `url` for `steps` on the CPU and on the GPU (snapshots every `every` steps); compare

@@ -1,6 +1,7 @@
 //! The share-URL codec (`experiment::url`): round trips, hostile input, key documentation.
 #![cfg(not(target_arch = "wasm32"))]
 
+use grokpad::core::kan::Basis;
 use grokpad::experiment::{limits, types::*, url::*, Experiment, SweepAxis};
 use proptest::prelude::*;
 
@@ -100,6 +101,7 @@ fn all_changed() -> Experiment {
         tfm_layers: 2,
         d_mlp: 0,
         ln: true,
+        basis: Basis::Relu,
     }
 }
 
@@ -167,7 +169,7 @@ fn encodes_only_non_defaults_in_field_order() {
          &p=31&op=cube&corrupt=0.3&fn=j0\
          &model=kan&grid=10&order=2&refine=100:20,300:50\
          &snap=10:0:1:0:sin,20:auto&kprune=15:0.05&lamb=0.01&lamb_entropy=5\
-         &d_model=64&heads=8&tfm_layers=2&d_mlp=0&ln=1"
+         &d_model=64&heads=8&tfm_layers=2&d_mlp=0&ln=1&basis=relu"
     );
     assert_eq!(clean(&all), all_changed());
 }
@@ -834,6 +836,28 @@ fn kan_model_keys() {
     assert_eq!(one(&format!("model=kan&refine={many}"), "refine").0.refine.len(), limits::MAX_REFINES);
     let e = clean("model=kan&refine=5:9");
     assert_eq!(decode(&encode(&e)).experiment, e);
+}
+
+#[test]
+fn kan_basis_key() {
+    for (raw, b) in
+        [("bspline", Basis::Bspline), ("relu", Basis::Relu), ("rational", Basis::Rational), ("ReLU", Basis::Relu)]
+    {
+        let e = clean(&format!("model=kan&basis={raw}"));
+        assert_eq!(e.basis, b, "{raw}");
+        assert_eq!(decode(&encode(&e)).experiment, e, "round trip {raw}");
+    }
+    assert_eq!(encode(&clean("model=kan&basis=bspline")), "v=1&model=kan", "the default is not written");
+    for bad in ["spline", "rational2", "nan", "<b>"] {
+        let (e, n) = one(&format!("model=kan&basis={bad}"), "basis");
+        assert_eq!(e.basis, Basis::Bspline, "{bad}: {n:?}");
+    }
+    // A rational KAN has no grid: its refinements are kept but reported once.
+    let (e, n) = one("model=kan&basis=rational&refine=100:10", "refine");
+    assert_eq!((e.basis, e.refine.clone()), (Basis::Rational, vec![(100, 10)]));
+    assert!(n.message.contains("no grid"), "{n:?}");
+    assert_eq!(clean("model=kan&basis=relu&refine=100:10").refine, vec![(100, 10)], "relu keeps its grid");
+    assert_eq!(clean("basis=rational&refine=100:10").basis, Basis::Rational, "kept where unused (model=mlp)");
 }
 
 #[test]

@@ -8,7 +8,8 @@
 //! The URL's `kprune` and `snap` schedules prune (pykan `prune`) and snap edges to symbolic
 //! functions (pykan `fix_symbolic` / `auto_symbolic`) at their steps, after a refinement due at
 //! the same step, pruning before snapping (`core::kan::prune`); `lamb` adds pykan's L1 + entropy
-//! sparsity penalty (`core::kan::reg`) to the training loss. All of these are CPU-only.
+//! sparsity penalty (`core::kan::reg`) to the training loss. All of these are CPU-only, as are
+//! the `relu` and `rational` bases (URL `basis`, `core::kan::basis`).
 
 use super::{reduce_stats, Backend, Snapshot, Stats, GRID_RES};
 use crate::core::data::{self, Data, Split};
@@ -62,7 +63,7 @@ pub fn head_of(e: &Experiment) -> HeadKind {
 pub fn setup(e: &Experiment) -> (Data, KanSetup) {
     let d = data::make(e);
     let models = e.seeds.max(1) as usize;
-    let layout = KanLayout::new(&e.widths(), e.grid as usize, e.order as usize, head_of(e), models);
+    let layout = KanLayout::new(&e.widths(), e.grid as usize, e.order as usize, head_of(e), models).with_basis(e.basis);
     let params = layout.init(e.seed);
     let grid = data::DataSpec::from(e).lift().apply(&super::grid_points());
     let refine = e.refine.iter().map(|&(s, g)| (s, g as usize)).collect();
@@ -101,7 +102,11 @@ pub fn check_size(s: &KanSetup) -> Result<(), String> {
 /// The grid change (new G) due before step `t + 1` of a run of `s` whose grids have
 /// `s.layout`'s G: the `refine` schedule's entry at `t`, else pykan's grid update (G unchanged)
 /// every [`GRID_UPDATE_EVERY`] steps before [`GRID_UPDATE_STOP`]. Shared by every KAN backend.
+/// Never for a basis without a grid (`rational`; `url::decode` reports its `refine` once).
 pub fn grid_change_due(s: &KanSetup, t: u64) -> Option<usize> {
+    if !s.layout.basis().has_grid() {
+        return None;
+    }
     if let Some(&(_, g)) = s.refine.iter().rev().find(|r| r.0 == t) {
         return Some(g);
     }

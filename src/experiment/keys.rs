@@ -157,6 +157,12 @@ pub const KEYS: &[KeyDoc] = &[
     doc("tfm_layers", "1–2", "1", "`tfm`: transformer blocks (causal attention, then the MLP)."),
     doc("d_mlp", "0–2048", "512", "`tfm`: hidden width of each block's ReLU MLP; 0 = attention-only."),
     doc("ln", "0, 1", "0", "`tfm`: pre-LayerNorm before attention, MLP and unembedding (Nanda et al. use none)."),
+    doc(
+        "basis",
+        "bspline, relu, rational",
+        "bspline",
+        "KAN edge basis: B-splines of order k on the grid (pykan), ReLU-KAN's squared-ReLU bumps on the same grid (Qiu et al. 2024), or KAT's safe Padé rational P/Q of degrees 5/4 (Yang & Wang 2024; no grid, so `refine` and grid updates do nothing). Only `bspline` trains on the GPU.",
+    ),
 ];
 
 /// [`KEYS`] as a Markdown table (columns: key, range, default, meaning).

@@ -238,6 +238,8 @@ pub struct Experiment {
     pub d_mlp: u32,
     /// `model=tfm`: pre-LayerNorm before attention, MLP and unembedding.
     pub ln: bool,
+    /// KAN edge basis: B-splines (pykan), ReLU-KAN bumps, or KAT's rational P/Q.
+    pub basis: crate::core::kan::Basis,
 }
 
 impl Default for Experiment {
@@ -321,6 +323,7 @@ impl Default for Experiment {
             tfm_layers: 1,
             d_mlp: 512,
             ln: false,
+            basis: crate::core::kan::Basis::Bspline,
         }
     }
 }

@@ -108,3 +108,12 @@ pub(super) fn token_models(e: &mut Experiment, n: &mut Notes) {
         _ => {}
     }
 }
+
+/// `basis=rational` has no grid: the `refine` schedule (and pykan's grid updates) leave it
+/// unchanged. The schedule is kept (it applies again if the basis changes back), and reported.
+pub(super) fn kan_basis(e: &mut Experiment, n: &mut Notes) {
+    if e.model == super::types::Model::Kan && !e.basis.has_grid() && !e.refine.is_empty() {
+        let raw = e.refine.iter().map(|(s, g)| format!("{s}:{g}")).collect::<Vec<_>>().join(",");
+        n.push("refine", &raw, "basis=rational has no grid: refinements and grid updates do nothing");
+    }
+}

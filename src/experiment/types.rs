@@ -238,6 +238,12 @@ pub const FUNC: &[(&str, Func)] = &[
 ];
 pub const MODEL: &[(&str, Model)] =
     &[("mlp", Model::Mlp), ("kan", Model::Kan), ("emb", Model::Emb), ("tfm", Model::Tfm)];
+/// URL names of the KAN bases (`basis`).
+pub const BASIS: &[(&str, crate::core::kan::Basis)] = &[
+    ("bspline", crate::core::kan::Basis::Bspline),
+    ("relu", crate::core::kan::Basis::Relu),
+    ("rational", crate::core::kan::Basis::Rational),
+];
 pub const LABELS: &[(&str, Labels)] = &[("given", Labels::Given), ("random", Labels::Random)];
 pub const FEATURES: &[(&str, Feature)] = &[
     ("x", Feature::X),

@@ -105,6 +105,7 @@ fn field_values(e: &Experiment) -> Vec<(&'static str, String)> {
         ("tfm_layers", e.tfm_layers.to_string()),
         ("d_mlp", e.d_mlp.to_string()),
         ("ln", b(e.ln)),
+        ("basis", name(BASIS, e.basis).to_string()),
     ]
 }
 
@@ -260,6 +261,7 @@ pub fn decode(input: &str) -> Decoded {
             "tfm_layers" => e.tfm_layers = n.int(k, raw, d.tfm_layers.into(), wide(limits::TFM_LAYERS)) as u32,
             "d_mlp" => e.d_mlp = n.int(k, raw, d.d_mlp.into(), wide(limits::D_MLP)) as u32,
             "ln" => e.ln = n.flag(k, raw, d.ln),
+            "basis" => e.basis = n.pick(k, raw, BASIS, d.basis),
             _ => unreachable!("every key in KEYS is handled"),
         }
     }
@@ -293,6 +295,7 @@ fn reconcile(e: &mut Experiment, n: &mut Notes) {
         n.push("loss", "mse", "more than two classes use softmax cross-entropy");
     }
     rules::token_models(e, n);
+    rules::kan_basis(e, n);
     super::sweepkeys::reconcile(e, n);
     if e.data == Dataset::Custom && e.pts.len() < 4 {
         n.push(

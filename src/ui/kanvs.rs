@@ -68,7 +68,9 @@ impl Metric {
 
 /// Trainable parameters per model of the KAN of `e` on `g` intervals (grids excluded).
 pub fn kan_params(e: &Experiment, g: u32) -> usize {
-    KanLayout::new(&e.widths(), g as usize, e.order as usize, crate::engine::kan::head_of(e), 1).trainable()
+    KanLayout::new(&e.widths(), g as usize, e.order as usize, crate::engine::kan::head_of(e), 1)
+        .with_basis(e.basis)
+        .trainable()
 }
 
 /// The largest grid the KAN of `e` has during its run (`grid`, then its refinements).

@@ -2,7 +2,7 @@
 //! differ), parametrization, optimizer, schedule, regularizers, seeds and backend.
 
 use super::widgets::{checkbox, choice, fnum, is_hidden, key, number, select, short};
-use crate::experiment::types::{name_in, ACT, BACKEND, INIT, LOSS, MODEL, OPT, SCHED};
+use crate::experiment::types::{name_in, ACT, BACKEND, BASIS, INIT, LOSS, MODEL, OPT, SCHED};
 use crate::experiment::{limits, Activation, Experiment, Init, Model, Optimizer, Schedule};
 use leptos::prelude::*;
 
@@ -110,13 +110,16 @@ pub fn LayersEditor(exp: RwSignal<Experiment>) -> impl IntoView {
 pub fn NetworkPanel(exp: RwSignal<Experiment>) -> impl IntoView {
     let has_sin = |e: &Experiment| per_layer(e).contains(&Activation::Sin);
     let is_tfm = |e: &Experiment| e.model == Model::Tfm;
+    // A rational KAN (`basis=rational`) has no grid: its grid and order controls are hidden.
+    let kan_grid = |e: &Experiment| e.model == Model::Kan && e.basis.has_grid();
     view! {
         <section class="panel" id="network-panel">
             <h2>"Network"</h2>
             <div class="grid2">
                 {select(key(exp, "model", "Model "), MODEL, |e| e.model, |e, v| e.model = v)}
-                {number(key(exp, "grid", "KAN grid ").when(|e| e.model == Model::Kan), |e| e.grid, |e, v| e.grid = v, limits::GRID.0, limits::GRID.1)}
-                {number(key(exp, "order", "Spline order ").when(|e| e.model == Model::Kan), |e| e.order, |e, v| e.order = v, limits::ORDER.0, limits::ORDER.1)}
+                {number(key(exp, "grid", "KAN grid ").when(kan_grid), |e| e.grid, |e, v| e.grid = v, limits::GRID.0, limits::GRID.1)}
+                {number(key(exp, "order", "Spline order ").when(kan_grid), |e| e.order, |e, v| e.order = v, limits::ORDER.0, limits::ORDER.1)}
+                {select(key(exp, "basis", "KAN basis ").when(|e| e.model == Model::Kan), BASIS, |e| e.basis, |e, v| e.basis = v)}
                 {number(key(exp, "d_model", "d_model ").when(is_tfm), |e| e.d_model, |e, v| e.d_model = v, limits::D_MODEL.0, limits::D_MODEL.1)}
                 {number(key(exp, "heads", "Heads ").when(is_tfm), |e| e.heads, |e, v| e.heads = v, limits::HEADS.0, limits::HEADS.1)}
                 {number(key(exp, "tfm_layers", "Blocks ").when(is_tfm), |e| e.tfm_layers, |e, v| e.tfm_layers = v, limits::TFM_LAYERS.0, limits::TFM_LAYERS.1)}

@@ -165,7 +165,7 @@ impl Runner {
                 (_, BackendChoice::Cpu) => None,
                 (Ok(_), BackendChoice::Auto) => None,
                 (Err(why), _) => Some(format!("{why}; training on the CPU")),
-                (Ok(_), _) => Some("this KAN trains on the CPU (the GPU path trains plain B-spline KANs)".to_string()),
+                (Ok(_), _) => Some(format!("this KAN trains on the CPU ({})", crate::gpu::kan::cpu_reason(e))),
             };
             return Ok((
                 Session::new(e.clone(), d, Box::new(b), 0),

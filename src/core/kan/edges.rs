@@ -9,7 +9,7 @@
 //! The state lives in [`KanLayout::edges`], [M, E] with E = Σ_l I_l·O_l (edge i → j of layer l
 //! at `edge_base(l) + i·O_l + j`), empty while every edge is a plain spline.
 
-use super::bspline::{basis, MAX_KNOTS};
+use super::basis::At;
 use super::layer::{silu, Batch};
 use super::symbolic::SymFit;
 use super::{KanLayer, KanLayout};
@@ -95,12 +95,11 @@ impl KanLayout {
 }
 
 /// The spline branch of edge i → j at x for one model's parameters `pm`:
-/// w_b·silu(x) + w_s·Σ c B(x).
+/// w_b·silu(x) + w_s·S(x), S the layer's basis branch (Σ c B(x) for B-splines).
 pub fn spline_phi(l: &KanLayer, pm: &[f32], i: usize, j: usize, x: f32) -> f32 {
-    let mut b = [0.0f32; MAX_KNOTS];
-    let nb = l.n_basis();
-    basis(&pm[l.grid_off(i)..][..l.n_knots()], l.k, x, &mut b, None);
-    let s: f32 = pm[l.coef_off(i, j)..][..nb].iter().zip(&b[..nb]).map(|(c, b)| c * b).sum();
+    let mut at = At::default();
+    l.prep_in(pm, i, x, &mut at, false);
+    let s = l.branch(&at, &pm[l.coef_off(i, j)..][..l.n_basis()]);
     pm[l.wb_off() + i * l.o + j] * silu(x) + pm[l.ws_off() + i * l.o + j] * s
 }
 

@@ -1,13 +1,14 @@
 //! Forward and backward of a KAN layer over M models (reference of `shaders/kan.wgsl`).
 //!
 //! Layer I → O: out[o] = bias[o] + Σ_i φ_{i,o}(x_i), φ(x) = w_b·silu(x) + w_s·Σ_j c_j B_j(x)
-//! (Liu et al. 2024, eq. 2.10; `bspline` gives B). Buffers: x [M, B, I] (or [B, I] shared by
+//! (Liu et al. 2024, eq. 2.10; `bspline` gives B; the `relu` and `rational` bases replace
+//! Σ_j c_j B_j by their S(x) through [`KanLayer::branch`], `basis.rs`). Buffers: x [M, B, I] (or [B, I] shared by
 //! every model with `x_stride_m = 0`), out and dout [M, B, O], parameters [M, P] laid out by
 //! [`super::KanLayer`]. Backward: ∂/∂bias = Σ_b dout; ∂/∂w_b = Σ_b dout·silu(x);
 //! ∂/∂w_s = Σ_b dout·S(x) with S = Σ_j c_j B_j; ∂/∂c_j = Σ_b dout·w_s·B_j(x);
 //! ∂/∂x_i = Σ_o dout_o·(w_b·silu'(x) + w_s·Σ_j c_j B'_j(x)). The grid gets no gradient.
 
-use super::bspline::{basis, MAX_KNOTS};
+use super::basis::At;
 use super::KanLayer;
 
 /// silu(x) = x·σ(x).
@@ -33,8 +34,8 @@ pub struct Batch {
 
 /// Forward: out = layer(x).
 pub fn kan_fwd(l: &KanLayer, bt: Batch, x: &[f32], params: &[f32], out: &mut [f32]) {
-    let (nb, nt) = (l.n_basis(), l.n_knots());
-    let mut b = [0.0f32; MAX_KNOTS];
+    let nb = l.n_basis();
+    let mut at = At::default();
     for m in 0..bt.models {
         let pm = &params[m * bt.p..(m + 1) * bt.p];
         for r in 0..bt.rows {
@@ -42,11 +43,10 @@ pub fn kan_fwd(l: &KanLayer, bt: Batch, x: &[f32], params: &[f32], out: &mut [f3
             o_row.copy_from_slice(&pm[l.bias_off()..l.bias_off() + l.o]);
             for i in 0..l.i {
                 let xv = x[m * bt.x_stride_m + r * l.i + i];
-                basis(&pm[l.grid_off(i)..][..nt], l.k, xv, &mut b, None);
+                l.prep_in(pm, i, xv, &mut at, false);
                 let sx = silu(xv);
                 for (o, acc) in o_row.iter_mut().enumerate() {
-                    let c = &pm[l.coef_off(i, o)..][..nb];
-                    let s: f32 = c.iter().zip(&b[..nb]).map(|(c, b)| c * b).sum();
+                    let s = l.branch(&at, &pm[l.coef_off(i, o)..][..nb]);
                     *acc += pm[l.wb_off() + i * l.o + o] * sx + pm[l.ws_off() + i * l.o + o] * s;
                 }
             }
@@ -65,8 +65,8 @@ pub fn kan_bwd(
     grads: &mut [f32],
     dx: Option<&mut [f32]>,
 ) {
-    let (nb, nt) = (l.n_basis(), l.n_knots());
-    let (mut b, mut db) = ([0.0f32; MAX_KNOTS], [0.0f32; MAX_KNOTS]);
+    let nb = l.n_basis();
+    let mut at = At::default();
     let mut dx = dx;
     for m in 0..bt.models {
         let pm = &params[m * bt.p..(m + 1) * bt.p];
@@ -79,18 +79,13 @@ pub fn kan_bwd(
             }
             for i in 0..l.i {
                 let xv = x[m * bt.x_stride_m + r * l.i + i];
-                basis(&pm[l.grid_off(i)..][..nt], l.k, xv, &mut b, Some(&mut db));
+                l.prep_in(pm, i, xv, &mut at, true);
                 let (sx, dsx) = (silu(xv), silu_grad(xv));
                 let mut gx = 0.0f32;
                 for (o, &d) in d_row.iter().enumerate() {
                     let c0 = l.coef_off(i, o);
                     let (wb, ws) = (pm[l.wb_off() + i * l.o + o], pm[l.ws_off() + i * l.o + o]);
-                    let (mut s, mut ds) = (0.0f32, 0.0f32);
-                    for j in 0..nb {
-                        s += pm[c0 + j] * b[j];
-                        ds += pm[c0 + j] * db[j];
-                        gm[c0 + j] += d * ws * b[j];
-                    }
+                    let (s, ds) = l.branch_bwd(&at, &pm[c0..][..nb], d * ws, &mut gm[c0..][..nb]);
                     gm[l.wb_off() + i * l.o + o] += d * sx;
                     gm[l.ws_off() + i * l.o + o] += d * s;
                     gx += d * (wb * dsx + ws * ds);

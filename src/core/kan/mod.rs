@@ -13,8 +13,20 @@
 //! Transformer, Yang & Wang 2024: each node's output variance stays O(1) whatever I): the grid
 //! uniform on [−1, 1]; w_b ~ U(−1, 1)/√I; w_s = 1/√I; c_j ~ U(−½, ½)·0.3/G (pykan's
 //! `noise_scale` 0.3, drawn directly instead of fitted to noise at the grid points); bias 0.
+//! The `relu` basis ([`basis`]) is initialized the same way (its bumps, like the B-splines, are
+//! O(1) and local). The `rational` basis follows KAT's variance-preserving initialization
+//! (Yang & Wang 2024, §4.3): P/Q starts near the identity (a_1 = 1; the other a_j and every b_n
+//! ~ U(−½, ½)·0.1, so sgn(A) ≠ 0 and b gets gradients), then for out = Σ_i w_s·F(x_i),
+//! Var(out) = I·Var(w_s)·E[F(x)²] equals E[x²] when Var(w_s) = 1/(I·α), α = E[F(x)²]/E[x²]
+//! (x uniform on the grid range [−1, 1]; w_s ~ U(−√3, √3)·√(1/(I·α))); w_b as above. This is
+//! for the new bases only: the B-spline default is unchanged bit for bit.
+//!
+//! The `relu` and `rational` bases ([`KanLayout::with_basis`]) keep this layout; a rational
+//! edge has [`basis::RAT_COEFS`] coefficients and its grid is never read but for the range its
+//! curve is drawn on.
 
 pub mod analysis;
+pub mod basis;
 pub mod bspline;
 pub mod edges;
 pub mod formula;
@@ -26,6 +38,7 @@ pub mod symbolic;
 
 use super::ops::HeadKind;
 use super::rng::{stream, Rng};
+pub use basis::Basis;
 pub use edges::EdgeFn;
 pub use layer::{kan_bwd, kan_fwd, Batch};
 
@@ -40,14 +53,20 @@ pub struct KanLayer {
     pub k: usize,
     /// Offset of the layer in a model's parameters.
     pub off: usize,
+    /// The edges' basis ([`basis`]).
+    pub basis: Basis,
 }
 
 impl KanLayer {
     pub fn n_knots(&self) -> usize {
         bspline::n_knots(self.g, self.k)
     }
+    /// Coefficients per edge: G + k for the grid bases, [`basis::RAT_COEFS`] for `rational`.
     pub fn n_basis(&self) -> usize {
-        bspline::n_basis(self.g, self.k)
+        match self.basis {
+            Basis::Rational => basis::RAT_COEFS,
+            _ => bspline::n_basis(self.g, self.k),
+        }
     }
     /// Parameters of the layer (grid included).
     pub fn size(&self) -> usize {
@@ -96,12 +115,28 @@ impl KanLayout {
         let layers = widths
             .windows(2)
             .map(|w| {
-                let l = KanLayer { i: w[0].max(1), o: w[1].max(1), g, k, off };
+                let l = KanLayer { i: w[0].max(1), o: w[1].max(1), g, k, off, basis: Basis::Bspline };
                 off += l.size();
                 l
             })
             .collect();
         KanLayout { layers, p: off, models, head, edges: Vec::new() }
+    }
+    /// The same shape with every edge on `basis` (offsets and P recomputed; edges reset).
+    pub fn with_basis(mut self, basis: Basis) -> Self {
+        let mut off = 0;
+        for l in &mut self.layers {
+            l.basis = basis;
+            l.off = off;
+            off += l.size();
+        }
+        self.p = off;
+        self.edges.clear();
+        self
+    }
+    /// The edges' basis (that of the first layer; every layer shares it).
+    pub fn basis(&self) -> Basis {
+        self.layers.first().map_or(Basis::Bspline, |l| l.basis)
     }
     pub fn inputs(&self) -> usize {
         self.layers.first().map_or(0, |l| l.i)
@@ -144,6 +179,17 @@ impl KanLayout {
                 for j in 0..l.i * l.o {
                     pm[l.wb_off() + j] = (r.range(-1.0, 1.0) * scale) as f32;
                     pm[l.ws_off() + j] = scale as f32;
+                }
+                if l.basis == Basis::Rational {
+                    // KAT's variance-preserving init (module doc): F ≈ identity, then
+                    // Var(w_s) = 1/(I·α) with α = E[F²]/E[x²] on the grid range.
+                    for e in 0..l.i * l.o {
+                        let alpha =
+                            basis::rational_init(&mut r, &mut pm[l.coef_off(0, 0) + e * l.n_basis()..][..l.n_basis()]);
+                        let sd = (1.0 / (l.i as f64 * alpha)).sqrt();
+                        pm[l.ws_off() + e] = (r.range(-1.0, 1.0) * 3f64.sqrt() * sd) as f32;
+                    }
+                    continue;
                 }
                 let n = l.i * l.o * l.n_basis();
                 for j in 0..n {

@@ -8,9 +8,12 @@
 //! new coefficients c′ minimise Σ_n (Σ_j c′_j B′_j(x_n) − Σ_j c_j B_j(x_n))² + λ‖c′‖² (λ = 10⁻⁸
 //! of the mean diagonal, pykan's `curve2coef` ridge), solved by Cholesky in f64; w_b, w_s and the
 //! bias are kept. G′ = G is pykan's grid update; G′ > G refines. A degenerate input (all samples
-//! equal) keeps its old range.
+//! equal) keeps its old range. The `relu` basis lives on the same grid and is refitted the same
+//! way (least squares over its bumps, `KanLayer::prep`); a `rational` layout has no grid and is
+//! returned unchanged (the caller reports that once).
 
-use super::bspline::{basis, extend, MAX_KNOTS};
+use super::basis::At;
+use super::bspline::extend;
 use super::KanLayout;
 
 /// pykan's `grid_eps`: weight of the uniform grid in the adaptive mix.
@@ -75,14 +78,17 @@ pub fn refine(old: &KanLayout, params: &[f32], x: &[f32], n: usize, g_new: usize
     let mut widths: Vec<usize> = old.layers.iter().map(|l| l.i).collect();
     widths.push(old.outputs());
     let k = old.layers.first().map_or(3, |l| l.k);
-    let mut new = KanLayout::new(&widths, g_new, k, old.head, old.models);
+    if !old.basis().has_grid() {
+        return (old.clone(), params.to_vec());
+    }
+    let mut new = KanLayout::new(&widths, g_new, k, old.head, old.models).with_basis(old.basis());
     new.edges = old.edges.clone();
     let mut out = vec![0.0; new.models * new.p];
     if n == 0 {
         return (new.clone(), new.init(0));
     }
     let acts = old.forward(params, x, n);
-    let (mut b_old, mut b_new) = ([0.0f32; MAX_KNOTS], [0.0f32; MAX_KNOTS]);
+    let (mut b_old, mut b_new) = (At::default(), At::default());
     for m in 0..old.models {
         let (po, pn) = (&params[m * old.p..(m + 1) * old.p], &mut out[m * new.p..(m + 1) * new.p]);
         for (li, (lo, ln)) in old.layers.iter().zip(&new.layers).enumerate() {
@@ -100,12 +106,12 @@ pub fn refine(old: &KanLayout, params: &[f32], x: &[f32], n: usize, g_new: usize
                 let ns = xs.len();
                 let (mut a, mut y) = (vec![0.0f64; ns * nbn], vec![0.0f64; ns * lo.o]);
                 for (s, &xv) in xs.iter().enumerate() {
-                    basis(t_old, k, xv, &mut b_old, None);
-                    basis(&t_new, k, xv, &mut b_new, None);
-                    (0..nbn).for_each(|j| a[s * nbn + j] = b_new[j] as f64);
+                    lo.prep(t_old, xv, &mut b_old, false);
+                    ln.prep(&t_new, xv, &mut b_new, false);
+                    (0..nbn).for_each(|j| a[s * nbn + j] = b_new.b[j] as f64);
                     for o in 0..lo.o {
                         let c = &po[lo.coef_off(i, o)..][..nbo];
-                        y[s * lo.o + o] = c.iter().zip(&b_old[..nbo]).map(|(c, b)| (c * b) as f64).sum();
+                        y[s * lo.o + o] = c.iter().zip(&b_old.b[..nbo]).map(|(c, b)| (c * b) as f64).sum();
                     }
                 }
                 let c = least_squares(&a, &y, ns, nbn, lo.o);

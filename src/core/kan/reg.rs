@@ -9,7 +9,7 @@
 //! so ∂/∂φ_ij(x_s) = λ·(1 + μ·∂S/∂a_ij)·sign(φ_ij(x_s))/B, pushed into w_b, w_s, c and the input
 //! as `kan_bwd` does for a node (`reg_bwd`). A layer whose A is 0 contributes no entropy term.
 
-use super::bspline::{basis, MAX_KNOTS};
+use super::basis::At;
 use super::layer::{silu, silu_grad, Batch};
 use super::KanLayer;
 
@@ -24,17 +24,17 @@ pub struct Sparsity {
 
 /// The spline branch φ_ij(x_s) of every edge, [M, B, I, O].
 fn phis(l: &KanLayer, bt: Batch, x: &[f32], params: &[f32]) -> Vec<f32> {
-    let (nb, nt) = (l.n_basis(), l.n_knots());
-    let mut b = [0.0f32; MAX_KNOTS];
+    let nb = l.n_basis();
+    let mut at = At::default();
     let mut out = vec![0.0; bt.models * bt.rows * l.i * l.o];
     for m in 0..bt.models {
         let pm = &params[m * bt.p..(m + 1) * bt.p];
         for r in 0..bt.rows {
             for i in 0..l.i {
                 let xv = x[m * bt.x_stride_m + r * l.i + i];
-                basis(&pm[l.grid_off(i)..][..nt], l.k, xv, &mut b, None);
+                l.prep_in(pm, i, xv, &mut at, false);
                 for o in 0..l.o {
-                    let s: f32 = pm[l.coef_off(i, o)..][..nb].iter().zip(&b[..nb]).map(|(c, b)| c * b).sum();
+                    let s = l.branch(&at, &pm[l.coef_off(i, o)..][..nb]);
                     let e = i * l.o + o;
                     out[((m * bt.rows + r) * l.i + i) * l.o + o] =
                         pm[l.wb_off() + e] * silu(xv) + pm[l.ws_off() + e] * s;
@@ -94,8 +94,8 @@ pub fn reg_bwd(
     grads: &mut [f32],
     dx: Option<&mut [f32]>,
 ) {
-    let (nb, nt) = (l.n_basis(), l.n_knots());
-    let (mut b, mut db) = ([0.0f32; MAX_KNOTS], [0.0f32; MAX_KNOTS]);
+    let nb = l.n_basis();
+    let mut at = At::default();
     let mut dx = dx;
     for m in 0..bt.models {
         let pm = &params[m * bt.p..(m + 1) * bt.p];
@@ -103,7 +103,7 @@ pub fn reg_bwd(
         for r in 0..bt.rows {
             for i in 0..l.i {
                 let xv = x[m * bt.x_stride_m + r * l.i + i];
-                basis(&pm[l.grid_off(i)..][..nt], l.k, xv, &mut b, Some(&mut db));
+                l.prep_in(pm, i, xv, &mut at, true);
                 let (sx, dsx) = (silu(xv), silu_grad(xv));
                 let mut gx = 0.0;
                 for o in 0..l.o {
@@ -113,12 +113,7 @@ pub fn reg_bwd(
                     }
                     let (e, c0) = (i * l.o + o, l.coef_off(i, o));
                     let (wb, ws) = (pm[l.wb_off() + e], pm[l.ws_off() + e]);
-                    let (mut s, mut ds) = (0.0, 0.0);
-                    for j in 0..nb {
-                        s += pm[c0 + j] * b[j];
-                        ds += pm[c0 + j] * db[j];
-                        gm[c0 + j] += g * ws * b[j];
-                    }
+                    let (s, ds) = l.branch_bwd(&at, &pm[c0..][..nb], g * ws, &mut gm[c0..][..nb]);
                     gm[l.wb_off() + e] += g * sx;
                     gm[l.ws_off() + e] += g * s;
                     gx += g * (wb * dsx + ws * ds);

@@ -7,7 +7,7 @@ mod backend;
 pub use backend::KanGpu;
 
 use super::kernels::Dims;
-use crate::core::kan::{Batch, KanLayer};
+use crate::core::kan::{Basis, Batch, KanLayer};
 use crate::experiment::{Experiment, Model};
 
 /// Rows per chunk of the parameter-gradient pass (`kan_bwd_weight`): its partial sums are then
@@ -45,5 +45,16 @@ pub fn dims(l: &KanLayer, bt: Batch, tanh: bool) -> Dims {
 pub fn gpu_supports(e: &Experiment) -> bool {
     // Snapped and pruned edges (`snap`, `kprune`) and the L1 + entropy penalty (`lamb`) live in
     // the CPU reference only (`engine::kan::KanCpu`).
-    e.model == Model::Kan && e.snap.is_empty() && e.kprune.is_empty() && e.lamb <= 0.0
+    // Only the B-spline basis has a WGSL kernel (`shaders/kan.wgsl`); `relu` and `rational`
+    // (URL `basis`) train on the CPU reference.
+    e.model == Model::Kan && e.snap.is_empty() && e.kprune.is_empty() && e.lamb <= 0.0 && e.basis == Basis::Bspline
+}
+
+/// Why [`gpu_supports`] is false for a KAN experiment `e` (for the CPU-fallback notice).
+pub fn cpu_reason(e: &Experiment) -> &'static str {
+    if e.basis != Basis::Bspline {
+        "the GPU kernels evaluate B-spline edges only; basis=relu and basis=rational train on the CPU"
+    } else {
+        "the GPU path trains plain B-spline KANs, without snap, kprune or lamb"
+    }
 }
