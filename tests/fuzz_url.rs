@@ -274,6 +274,7 @@ fn taken_as_written(key: &str, raw: &str, e: &Experiment) -> bool {
         }
         "lamb" => float(e.lamb),
         "lamb_entropy" => float(e.lamb_entropy),
+        "basis" => name_of(&e.basis).eq_ignore_ascii_case(t),
         _ => unreachable!("{key}"),
     }
 }

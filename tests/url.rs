@@ -852,10 +852,11 @@ fn kan_basis_key() {
         let (e, n) = one(&format!("model=kan&basis={bad}"), "basis");
         assert_eq!(e.basis, Basis::Bspline, "{bad}: {n:?}");
     }
-    // A rational KAN has no grid: its refinements are kept but reported once.
+    // A rational KAN has no grid: its refinements are dropped, reported once.
     let (e, n) = one("model=kan&basis=rational&refine=100:10", "refine");
-    assert_eq!((e.basis, e.refine.clone()), (Basis::Rational, vec![(100, 10)]));
+    assert_eq!((e.basis, e.refine.clone()), (Basis::Rational, vec![]));
     assert!(n.message.contains("no grid"), "{n:?}");
+    assert_eq!(encode(&e), "v=1&model=kan&basis=rational");
     assert_eq!(clean("model=kan&basis=relu&refine=100:10").refine, vec![(100, 10)], "relu keeps its grid");
     assert_eq!(clean("basis=rational&refine=100:10").basis, Basis::Rational, "kept where unused (model=mlp)");
 }

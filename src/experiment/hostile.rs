@@ -285,6 +285,17 @@ fn huge_model(r: &mut Rng) -> String {
     if chance(r, 30) {
         s.push_str(pick(r, &["&backend=webgpu", "&backend=cpu", "&steps=10000000", "&steps=1e308"]));
     }
+    if chance(r, 20) {
+        // KAN bases: the grid-free rational one with a refinement schedule, the largest grids.
+        s.push_str(pick(
+            r,
+            &[
+                "&model=kan&basis=rational&refine=1:100",
+                "&model=kan&basis=RELU&grid=100&order=5",
+                "&model=kan&basis=pade",
+            ],
+        ));
+    }
     s
 }
 

@@ -109,11 +109,12 @@ pub(super) fn token_models(e: &mut Experiment, n: &mut Notes) {
     }
 }
 
-/// `basis=rational` has no grid: the `refine` schedule (and pykan's grid updates) leave it
-/// unchanged. The schedule is kept (it applies again if the basis changes back), and reported.
+/// `basis=rational` has no grid: a `refine` schedule (like pykan's grid updates) would change
+/// nothing, so a rational KAN drops it, reported (the link then no longer carries it).
 pub(super) fn kan_basis(e: &mut Experiment, n: &mut Notes) {
     if e.model == super::types::Model::Kan && !e.basis.has_grid() && !e.refine.is_empty() {
         let raw = e.refine.iter().map(|(s, g)| format!("{s}:{g}")).collect::<Vec<_>>().join(",");
-        n.push("refine", &raw, "basis=rational has no grid: refinements and grid updates do nothing");
+        n.push("refine", &raw, "basis=rational has no grid: refinements and grid updates do nothing, dropped");
+        e.refine.clear();
     }
 }
