@@ -23,6 +23,7 @@ pub mod ui;
 pub mod ui {
     pub mod dataedit_logic;
     pub mod grok_logic;
+    pub mod kanprune;
     pub mod kanrun;
     pub mod kansnap;
     pub mod kanview;

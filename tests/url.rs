@@ -918,3 +918,39 @@ fn token_model_keys() {
         assert!(decode(&encode(&d.experiment)).notices.is_empty(), "{bad}");
     }
 }
+
+#[test]
+fn kan_and_token_model_sweep_axes() {
+    // `grid` (KAN grid G) and `corrupt` round trip where the model and data take them.
+    let e = clean("v=1&data=fn&sweep=grid&sweep_values=3,5,10&model=kan");
+    assert_eq!((e.sweep, e.sweep_values.clone()), (SweepAxis::Grid, vec![3.0, 5.0, 10.0]));
+    assert_eq!(decode(&encode(&e)).experiment, e);
+    let e = clean("v=1&data=mod&train=0.3&sweep=wd&sweep_values=0,1&sweep2=train&sweep2_values=0.3,0.5&model=tfm");
+    assert_eq!((e.sweep, e.sweep2), (SweepAxis::Wd, SweepAxis::Train));
+    assert_eq!(decode(&encode(&e)).experiment, e);
+    let e = clean("v=1&data=mod&layers=24&sweep=corrupt&sweep_values=0,0.1&model=emb");
+    assert_eq!((e.sweep, e.sweep_values.clone()), (SweepAxis::Corrupt, vec![0.0, 0.1]));
+    // Bad values of the new axes are dropped as for the others.
+    let (e, n) = one("v=1&model=kan&sweep=grid&sweep_values=2,3,4.5,101,7", "sweep_values");
+    assert_eq!(e.sweep_values, vec![3.0, 7.0]);
+    assert!(n.message.contains("grid"), "{n:?}");
+    // An axis the model or data does not sweep: dropped with its values, one notice each.
+    for (url, why) in [
+        ("v=1&sweep=grid&sweep_values=3,5", "model=kan"),
+        ("v=1&model=kan&sweep=alpha&sweep_values=0.5,1", "no scale"),
+        ("v=1&data=mod&model=tfm&sweep=depth&sweep_values=1,2", "seed, lr, wd, train or corrupt"),
+        ("v=1&sweep=corrupt&sweep_values=0.1", "data=mod"),
+        ("v=1&data=mod&sweep=flip&sweep_values=0.1", "corrupt"),
+    ] {
+        let d = decode(url);
+        let keys: Vec<&str> = d.notices.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(keys, ["sweep", "sweep_values"], "{url}");
+        assert!(d.notices[0].message.contains(why), "{url}: {:?}", d.notices);
+        assert_eq!((d.experiment.sweep, d.experiment.sweep_values.len()), (SweepAxis::None, 0), "{url}");
+        assert!(decode(&encode(&d.experiment)).notices.is_empty(), "{url}");
+    }
+    // A refused second axis leaves the first.
+    let d = decode("v=1&model=kan&sweep=grid&sweep_values=3,5&sweep2=alpha&sweep2_values=1,2");
+    assert_eq!((d.experiment.sweep, d.experiment.sweep2), (SweepAxis::Grid, SweepAxis::None));
+    assert_eq!(d.notices.iter().map(|n| n.key.as_str()).collect::<Vec<_>>(), ["sweep2", "sweep2_values"]);
+}

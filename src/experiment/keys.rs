@@ -85,9 +85,9 @@ pub const KEYS: &[KeyDoc] = &[
     ),
     doc(
         "sweep",
-        "none, width, depth, n, train, flip, wd, lr, alpha, seed",
+        "none, width, depth, n, train, flip, wd, lr, alpha, seed, grid, corrupt",
         "none",
-        "Sweep axis: one model per value (× `seeds`), trained together where possible. `width` sets every hidden layer, `depth` the number of hidden layers, `seed` the initialization seed only.",
+        "Sweep axis: one model per value (× `seeds`), trained together where possible. `width` sets every hidden layer, `depth` the number of hidden layers, `seed` the initialization seed only, `grid` the KAN grid G (model=kan). KANs sweep all but `alpha`; emb/tfm sweep seed, lr, wd, train, corrupt; `corrupt` is for data=mod/digits (there `flip` is not).",
     ),
     doc("sweep_values", "up to 128 values valid for the axis", "", "Values of the sweep axis, comma-separated (bad ones dropped)."),
     doc("sweep2", "as `sweep`, another axis", "none", "Second axis of a phase diagram (values × values2, value-major)."),

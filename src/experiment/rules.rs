@@ -52,12 +52,12 @@ pub(super) fn prime(n: &mut Notes, raw: &str) -> u32 {
 }
 
 /// The token models (`model=emb`, `model=tfm`) read the pair (a, b) of `data=mod` as tokens and
-/// train one plain run: other data moves them to `mlp`; sweeps, random features and scores are
-/// off for them; `emb` has exactly one hidden width (PAIR's 24 when none is given); `tfm` needs
-/// `heads` to divide `d_model` (the largest divisor not above `heads` is used). Each reported.
+/// train one plain run: other data moves them to `mlp`; random features and scores are off for
+/// them (their sweep axes: `sweepkeys::axis_refusal`); `emb` has exactly one hidden width
+/// (PAIR's 24 when none is given); `tfm` needs `heads` to divide `d_model` (the largest divisor
+/// not above `heads` is used). Each reported.
 pub(super) fn token_models(e: &mut Experiment, n: &mut Notes) {
     use super::types::{Model, ScoreKind};
-    use super::SweepAxis;
     if !matches!(e.model, Model::Emb | Model::Tfm) {
         return;
     }
@@ -66,19 +66,6 @@ pub(super) fn token_models(e: &mut Experiment, n: &mut Notes) {
         n.push("model", name, "reads the tokens a, b of data=mod only, using mlp");
         e.model = Model::Mlp;
         return;
-    }
-    let why = format!("model={name} trains one run, no sweep");
-    for (key, axis) in [("sweep", &mut e.sweep), ("sweep2", &mut e.sweep2)] {
-        if *axis != SweepAxis::None {
-            n.push(key, axis.name(), &why);
-            *axis = SweepAxis::None;
-        }
-    }
-    for (key, values) in [("sweep_values", &mut e.sweep_values), ("sweep2_values", &mut e.sweep2_values)] {
-        if !values.is_empty() {
-            n.push(key, &super::sweepkeys::fmt_values(values), &why);
-            values.clear();
-        }
     }
     if e.frozen {
         n.push("frozen", "1", format_args!("random features are for model=mlp, ignored"));

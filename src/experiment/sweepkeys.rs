@@ -17,7 +17,8 @@ pub const MAX_SWEEP_MODELS: usize = 256;
 /// What a sweep varies. `Width`: every hidden layer's width (one hidden layer when there is
 /// none); `Depth`: the number of hidden layers (each as wide as the first, or 8); `Seed`: the
 /// initialization seed of the models (as `seeds` does: the data and the batch order stay those
-/// of `seed`); the others set the key of the same name.
+/// of `seed`); `Grid`: the KAN grid size G (`model=kan` only: scaling curves); the others set
+/// the key of the same name. Which axes a model sweeps: [`axis_refusal`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SweepAxis {
@@ -31,6 +32,8 @@ pub enum SweepAxis {
     Lr,
     Alpha,
     Seed,
+    Grid,
+    Corrupt,
 }
 
 pub const SWEEP: &[(&str, SweepAxis)] = &[
@@ -44,6 +47,8 @@ pub const SWEEP: &[(&str, SweepAxis)] = &[
     ("lr", SweepAxis::Lr),
     ("alpha", SweepAxis::Alpha),
     ("seed", SweepAxis::Seed),
+    ("grid", SweepAxis::Grid),
+    ("corrupt", SweepAxis::Corrupt),
 ];
 
 impl SweepAxis {
@@ -62,6 +67,8 @@ impl SweepAxis {
             SweepAxis::Alpha => f(limits::ALPHA),
             // Seeds as exact f64 integers.
             SweepAxis::Seed => (0.0, 9_007_199_254_740_991.0, true),
+            SweepAxis::Grid => (limits::GRID.0 as f64, limits::GRID.1 as f64, true),
+            SweepAxis::Corrupt => f(limits::CORRUPT),
         }
     }
 
@@ -99,6 +106,8 @@ impl SweepAxis {
             SweepAxis::Wd => e.wd = v as f32,
             SweepAxis::Lr => e.lr = v as f32,
             SweepAxis::Alpha => e.alpha = v as f32,
+            SweepAxis::Grid => e.grid = v as u32,
+            SweepAxis::Corrupt => e.corrupt = v as f32,
         }
     }
 }
@@ -144,10 +153,50 @@ impl Notes {
     }
 }
 
-/// Cross-key rules of the sweep keys, each reported: values without an axis (or an axis
+/// Why `axis` is no sweep axis for `e`'s model and data (`None`: it is one). KANs sweep every
+/// MLP axis but `alpha` (their initialization has no scale), plus `grid`; the token models
+/// (`emb`, `tfm`) sweep `seed`, `lr`, `wd`, `train` and `corrupt` (the grokking phase diagram
+/// wd × train); `grid` is for KANs only, `corrupt` for `data=mod` and `data=digits`, where
+/// `flip` has no effect.
+pub fn axis_refusal(axis: SweepAxis, e: &Experiment) -> Option<String> {
+    use super::types::Model;
+    let name = super::url::model_name(e.model);
+    match (e.model, axis) {
+        (_, SweepAxis::None) => None,
+        (Model::Emb | Model::Tfm, SweepAxis::Seed | SweepAxis::Lr | SweepAxis::Wd | SweepAxis::Train)
+        | (Model::Emb | Model::Tfm, SweepAxis::Corrupt) => None,
+        (Model::Emb | Model::Tfm, _) => Some(format!("model={name} sweeps seed, lr, wd, train or corrupt")),
+        (Model::Kan, SweepAxis::Alpha) => Some("the KAN initialization has no scale (`alpha`)".into()),
+        (_, SweepAxis::Grid) if e.model != Model::Kan => Some("`grid` is the KAN grid size (model=kan)".into()),
+        (_, SweepAxis::Corrupt) if !e.data.is_vector() => {
+            Some("`corrupt` corrupts the labels of data=mod and data=digits only".into())
+        }
+        (_, SweepAxis::Flip) if e.data.is_vector() => {
+            Some("data=mod and data=digits corrupt labels with `corrupt`, not `flip`".into())
+        }
+        _ => None,
+    }
+}
+
+/// Cross-key rules of the sweep keys, each reported: an axis the model does not sweep
+/// ([`axis_refusal`]) is dropped with its values, values without an axis (or an axis
 /// without values) are dropped, the second axis needs a first and must differ from it, and the
 /// total number of models is capped at [`MAX_SWEEP_MODELS`] (dropping second-axis values first).
 pub(super) fn reconcile(e: &mut Experiment, n: &mut Notes) {
+    for second in [false, true] {
+        let axis = if second { e.sweep2 } else { e.sweep };
+        let Some(why) = axis_refusal(axis, e) else { continue };
+        let (axis, values, key) = if second {
+            (&mut e.sweep2, &mut e.sweep2_values, "sweep2")
+        } else {
+            (&mut e.sweep, &mut e.sweep_values, "sweep")
+        };
+        n.push(key, axis.name(), format_args!("{why}, no sweep on it"));
+        if !values.is_empty() {
+            n.push(&format!("{key}_values"), &fmt_values(values), format_args!("{why}, ignored"));
+        }
+        (*axis, *values) = (SweepAxis::None, Vec::new());
+    }
     for second in [false, true] {
         let first_none = e.sweep == SweepAxis::None;
         let (axis, values, key) = if second {

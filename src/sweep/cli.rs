@@ -2,10 +2,10 @@
 //! (`super::run`) and prints the `sweep` JSON (`super::report`); `grokpad bench --sweep` times
 //! sweeps against sequential runs (`bench::sweeps`).
 
-use crate::engine::cpu::CpuBackend;
 use crate::engine::Backend;
-use crate::experiment::{url, Experiment};
+use crate::experiment::{url, Experiment, Model};
 use crate::gpu::{GpuBackend, GpuContext};
+use crate::sweep::models::ModelSetup;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -22,23 +22,30 @@ pub fn run_sweep(
         return frozen_sweep(e, json, timings, notices);
     }
     let mut run = crate::sweep::run::SweepRun::with_padding(e, gpu);
-    let ctx = if gpu { Some(Arc::new(GpuContext::new_blocking().map_err(|m| (1, m))?)) } else { None };
-    let mut factory = |s: crate::engine::Setup| -> Result<Box<dyn Backend>, String> {
-        if s.train.is_empty() {
+    // As single runs (`cli::make_backend`): KANs on the GPU where `gpu::kan::gpu_supports`
+    // them, token models on the CPU reference.
+    let on_gpu = gpu && (e.model == Model::Mlp || e.model == Model::Kan && crate::gpu::kan::gpu_supports(e));
+    if gpu && !on_gpu {
+        eprintln!("grokpad: notice: this model={} sweep trains on the CPU reference", url::model_name(e.model));
+    }
+    let ctx = if on_gpu { Some(Arc::new(GpuContext::new_blocking().map_err(|m| (1, m))?)) } else { None };
+    let mut factory = |_: &Experiment, s: ModelSetup| -> Result<Box<dyn Backend>, String> {
+        if !s.has_train() {
             return Err("no training points: custom data needs drawn points (`pts`) or a CSV import".into());
         }
-        match &ctx {
-            Some(c) => Ok(Box::new(GpuBackend::new(c.clone(), s, 0)?)),
-            None => Ok(Box::new(CpuBackend::new(s, 0))),
+        match (&ctx, s) {
+            (Some(c), ModelSetup::Mlp(s)) => Ok(Box::new(GpuBackend::new(c.clone(), s, 0)?)),
+            (Some(c), ModelSetup::Kan(s)) => Ok(Box::new(crate::gpu::kan::KanGpu::new(c.clone(), s, 0)?)),
+            (_, s) => Ok(crate::sweep::models::cpu_backend(s)),
         }
     };
     let t0 = Instant::now();
-    run.run_blocking(&mut factory).map_err(|m| (if m.starts_with("no training points") { 2 } else { 1 }, m))?;
+    run.run_blocking_any(&mut factory).map_err(|m| (if m.starts_with("no training points") { 2 } else { 1 }, m))?;
     let secs = t0.elapsed().as_secs_f64();
     let mut out = crate::sweep::report::json(&run);
     out["url"] = format!("#{}", url::encode(e)).into();
     out["steps"] = e.steps.into();
-    out["backend"] = (if gpu { "gpu" } else { "cpu" }).into();
+    out["backend"] = (if on_gpu { "gpu" } else { "cpu" }).into();
     out["notices"] = notices.iter().map(|n| n.to_string()).collect::<Vec<_>>().into();
     if timings {
         out["seconds"] = secs.into();

@@ -8,6 +8,9 @@
 //!   padding every model to the largest width ([`build`]) when that is exact (see
 //!   [`width_batches`]); `depth`, `n`, `train`, `flip` and `wd` change the data, the layer count
 //!   or the regularizer: one group (backend) per value, run one after another.
+//!   KANs and token models (`model=kan|emb|tfm`, [`models`]) batch the `seed` axis only (their
+//!   backends take M models of one shape, one learning rate and one regularizer); every other
+//!   value of theirs, `grid` included, is a group of its own.
 //! - [`run::SweepRun`]: the steppable runner (native and in the browser) recording train/test
 //!   loss and accuracy (and clean/noisy train accuracy under label noise) per point over steps.
 //!
@@ -18,12 +21,13 @@ pub mod build;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod frozen;
+pub mod models;
 pub mod report;
 pub mod run;
 pub mod view;
 
 use crate::core::mlp::Layout;
-use crate::experiment::{Activation, Experiment, Init, SweepAxis};
+use crate::experiment::{Activation, Experiment, Init, Model, SweepAxis};
 
 /// One point of a sweep: its value(s) and the experiment it trains.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,9 +80,16 @@ pub fn expand(e: &Experiment) -> Vec<SweepPoint> {
     out
 }
 
-/// Parameters of one model of `e`.
+/// Parameters of one model of `e`: an MLP's weights and biases, a KAN's trainable parameters
+/// (its grids excluded, as `KanLayout::trainable`), a token model's parameters.
 pub fn param_count(e: &Experiment) -> usize {
-    Layout::from_experiment(e, 1).p
+    match e.model {
+        Model::Mlp => Layout::from_experiment(e, 1).p,
+        Model::Kan => models::kan_layout(e, 1).trainable(),
+        Model::Emb | Model::Tfm => {
+            crate::engine::tfm::net_of(&Experiment { seeds: 1, ..e.clone() }).map_or(0, |n| n.p())
+        }
+    }
 }
 
 /// The interpolation threshold of a width sweep: the width (interpolated between whole widths)
@@ -120,12 +131,22 @@ pub fn width_batches(e: &Experiment) -> bool {
         && (0..e.layers.len()).all(|l| e.act_of(l) != Activation::Sigmoid)
 }
 
-/// Whether points that differ on `axis` can share one backend.
+/// Whether points that differ on `axis` can share one backend (KANs and token models: only
+/// `seed`).
 pub fn axis_batches(axis: SweepAxis, e: &Experiment) -> bool {
+    if e.model != Model::Mlp {
+        return matches!(axis, SweepAxis::None | SweepAxis::Seed);
+    }
     match axis {
         SweepAxis::None | SweepAxis::Seed | SweepAxis::Lr | SweepAxis::Alpha => true,
         SweepAxis::Width => width_batches(e),
-        SweepAxis::Depth | SweepAxis::N | SweepAxis::Train | SweepAxis::Flip | SweepAxis::Wd => false,
+        SweepAxis::Depth
+        | SweepAxis::N
+        | SweepAxis::Train
+        | SweepAxis::Flip
+        | SweepAxis::Wd
+        | SweepAxis::Grid
+        | SweepAxis::Corrupt => false,
     }
 }
 

@@ -2,11 +2,18 @@
 //! order of `sweep_values` (value-major over `sweep2_values`) of `{value[, value2], params,
 //! train_loss, test_loss, train_acc, test_acc[, clean_train_acc, noisy_train_acc][, seeds]}`
 //! (means over the point's seeds; `seeds`: per seed, when there are several), and
-//! `interpolation_threshold` for width sweeps (`super::interpolation_threshold`).
+//! `interpolation_threshold` for width sweeps (`super::interpolation_threshold`). Regression
+//! entries also carry `train_rmse` and `test_rmse` as the single run's JSON does (√(2·loss): the
+//! loss is ½·MSE), the mean over seeds of each seed's RMSE.
 
 use super::run::{Record, SweepRun};
 use super::{interpolation_threshold, param_count};
 use serde_json::{json, Value};
+
+/// The RMSE of a ½·MSE loss.
+pub fn rmse(loss: f32) -> f32 {
+    (2.0 * loss).sqrt()
+}
 
 fn record_json(r: &Record, memo: bool) -> Value {
     let mut v = json!({
@@ -25,6 +32,7 @@ fn record_json(r: &Record, memo: bool) -> Value {
 /// The `sweep` array and the threshold, as fields of one object.
 pub fn json(run: &SweepRun) -> Value {
     let memo = run.has_memo();
+    let regression = run.exp.is_regression() && !run.exp.frozen;
     let entries: Vec<Value> = run
         .results
         .iter()
@@ -38,8 +46,22 @@ pub fn json(run: &SweepRun) -> Value {
             }
             v["params"] = param_count(&pt.exp).into();
             v["step"] = last.map_or(0, |r| r.step).into();
+            if regression && last.is_some() && !res.seeds.is_empty() {
+                let mean = |f: fn(&Record) -> f32| {
+                    (res.seeds.iter().map(|r| rmse(f(r)) as f64).sum::<f64>() / res.seeds.len() as f64) as f32
+                };
+                v["train_rmse"] = mean(|r| r.train_loss).into();
+                v["test_rmse"] = mean(|r| r.test_loss).into();
+            }
             if res.seeds.len() > 1 {
-                v["seeds"] = res.seeds.iter().map(|r| record_json(r, memo)).collect::<Vec<_>>().into();
+                let per = res.seeds.iter().map(|r| {
+                    let mut s = record_json(r, memo);
+                    if regression {
+                        (s["train_rmse"], s["test_rmse"]) = (rmse(r.train_loss).into(), rmse(r.test_loss).into());
+                    }
+                    s
+                });
+                v["seeds"] = per.collect::<Vec<_>>().into();
             }
             v
         })

@@ -5,7 +5,11 @@
 //! `train::Session`: [`SweepRun::pump`] does a bounded piece of work and returns; natively
 //! [`SweepRun::run_blocking`] loops it. The records feed the error-vs-axis plot, the axis ×
 //! steps heatmap (epoch-wise double descent) and the phase diagram (`plot::sweep`).
+//! KANs and token models train through the same runner (`super::models`): [`SweepRun::pump_any`]
+//! takes a factory for every model kind; [`SweepRun::pump`]'s MLP factory leaves them on their
+//! CPU backends.
 
+use super::models::{self, AnyFactory, ModelSetup};
 use super::{build, expand, groups, SweepPoint};
 use crate::core::mlp::Layout;
 use crate::engine::{Backend, Setup, Snapshot};
@@ -56,7 +60,7 @@ pub struct PointResult {
     pub seeds: Vec<Record>,
 }
 
-/// Builds a backend for a group's setup (e.g. `CpuBackend::new(s, 0)` boxed).
+/// Builds a backend for an MLP group's setup (e.g. `CpuBackend::new(s, 0)` boxed).
 pub type Factory<'a> = dyn FnMut(Setup) -> Result<Box<dyn Backend>, String> + 'a;
 
 enum State {
@@ -68,7 +72,8 @@ enum State {
 struct Active {
     session: Session,
     members: Vec<usize>,
-    layout: Layout,
+    /// The MLP layout (clean/noisy train accuracy); `None` for other models.
+    layout: Option<Layout>,
     next: usize,
     state: State,
 }
@@ -116,6 +121,8 @@ impl SweepRun {
             .iter()
             .map(|p| PointResult { value: p.value, value2: p.value2, rows: vec![], seeds: vec![] })
             .collect();
+        // Clean/noisy train accuracy reads MLP parameters (as the single run's CLI JSON).
+        let mlp = e.model == crate::experiment::Model::Mlp;
         let memo = !e.is_regression() && (e.flip > 0.0 || e.labels == Labels::Random)
             || matches!(e.sweep, crate::experiment::SweepAxis::Flip)
             || matches!(e.sweep2, crate::experiment::SweepAxis::Flip);
@@ -128,7 +135,7 @@ impl SweepRun {
             active: None,
             record_at: record_steps(e.steps),
             seeds: e.seeds.max(1) as usize,
-            memo: memo && !e.is_regression(),
+            memo: memo && mlp && !e.is_regression(),
         }
     }
 
@@ -166,18 +173,35 @@ impl SweepRun {
 
     /// Do a bounded piece of work: build the next group's backend, queue up to `budget`
     /// training steps, or collect a finished evaluation. Returns Ok(true) while work remains.
+    /// MLP groups get their backend from `factory`; KAN and token-model groups train on the CPU
+    /// (`models::cpu_backend`; [`SweepRun::pump_any`] chooses theirs).
     pub fn pump(&mut self, budget: usize, factory: &mut Factory) -> Result<bool, String> {
+        self.pump_any(budget, &mut |_: &Experiment, s: ModelSetup| match s {
+            ModelSetup::Mlp(s) => factory(s),
+            other => Ok(models::cpu_backend(other)),
+        })
+    }
+
+    /// [`SweepRun::pump`] with one factory for every model kind.
+    pub fn pump_any(&mut self, budget: usize, factory: &mut AnyFactory) -> Result<bool, String> {
         if self.done() {
             return Ok(false);
         }
         let Some(a) = self.active.as_mut() else {
             let members = self.groups[self.cur].clone();
             let pts: Vec<&SweepPoint> = members.iter().map(|&i| &self.points[i]).collect();
-            let (exp, data, setup) = build::group_setup(&pts)?;
-            let layout = setup.layout.clone();
-            let batch = setup.batch;
-            let models = layout.models;
-            let backend = factory(setup)?;
+            let (exp, data, setup) = if self.exp.model == crate::experiment::Model::Mlp {
+                let (exp, data, setup) = build::group_setup(&pts)?;
+                (exp, data, ModelSetup::Mlp(setup))
+            } else {
+                models::group_setup(&pts)?
+            };
+            let layout = match &setup {
+                ModelSetup::Mlp(s) => Some(s.layout.clone()),
+                _ => None,
+            };
+            let (batch, models) = (setup.batch(), setup.models());
+            let backend = factory(&exp, setup)?;
             let session = Session::from_parts(exp, data, backend, batch, models, 0);
             self.active = Some(Active { session, members, layout, next: 0, state: State::Train });
             return Ok(true);
@@ -210,7 +234,8 @@ impl SweepRun {
                 Some(r) => {
                     let params = r?.0;
                     let t = &a.session.data.train;
-                    let acc = memo::label_noise_acc(&a.layout, &params, &t.x, &t.y, &t.flipped);
+                    let layout = a.layout.as_ref().ok_or("clean/noisy accuracy needs an MLP")?;
+                    let acc = memo::label_noise_acc(layout, &params, &t.x, &t.y, &t.flipped);
                     self.record(&snap, Some(acc));
                 }
             },
@@ -249,9 +274,19 @@ impl SweepRun {
         }
     }
 
-    /// Natively: run the whole sweep, blocking; backends from `factory`.
+    /// Natively: run the whole sweep, blocking; MLP backends from `factory` (others: CPU).
     pub fn run_blocking(&mut self, factory: &mut Factory) -> Result<(), String> {
         while self.pump(usize::MAX, factory)? {
+            if let Some(b) = self.backend() {
+                b.wait();
+            }
+        }
+        Ok(())
+    }
+
+    /// Natively: run the whole sweep, blocking; every backend from `factory`.
+    pub fn run_blocking_any(&mut self, factory: &mut AnyFactory) -> Result<(), String> {
+        while self.pump_any(usize::MAX, factory)? {
             if let Some(b) = self.backend() {
                 b.wait();
             }

@@ -7,7 +7,9 @@
 //! snaps every live spline edge to its best candidate; once every live edge is symbolic the
 //! learned formula is shown. A snap is recorded in the link (`snap=step:layer:i:j:f`, or
 //! `step:auto`) and the run goes on from the same step exactly as the link replays it
-//! (`kansnap`). Logic: `kanview`.
+//! (`kansnap`). "Prune" with its threshold θ (pykan's 0.01 by default) records a pruning in the
+//! link the same way (`kprune=step:θ`, `kanprune`), says how many edges and hidden nodes it
+//! removes, and a line under it counts what is pruned now. Logic: `kanview`, `kanprune`.
 
 use super::kanview::{self, EdgeDetail, KanView};
 use super::runner::Runner;
@@ -15,6 +17,7 @@ use crate::core::kan::symbolic::{Snap, AUTO};
 use crate::experiment::{Experiment, Model};
 use crate::plot::kandiagram::{draw_kan, KanDiagram};
 use crate::plot::kanedge::{draw_edge, EdgeView};
+use crate::train::Session;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -108,6 +111,8 @@ pub struct KanSignals {
     pub detail: RwSignal<Option<EdgeDetail>>,
     pub formula: RwSignal<Option<String>>,
     pub cols: RwSignal<usize>,
+    /// Model 0's pruned edges and hidden nodes now.
+    pub pruned: RwSignal<super::kanprune::Counts>,
 }
 
 thread_local! {
@@ -150,6 +155,10 @@ pub fn after_frame(rc: &Shared) {
                 sig.formula.try_set(f);
             }
             sig.cols.try_set(layout.layers.len() + 1);
+            let c = super::kanprune::counts(&layout, 0);
+            if sig.pruned.try_get_untracked().is_some_and(|old| old != c) {
+                sig.pruned.try_set(c);
+            }
             if let Some(d) = detail {
                 show(sig, d);
             }
@@ -164,24 +173,48 @@ fn show(sig: KanSignals, d: EdgeDetail) {
     request_animation_frame(move || draw_detail(&d, cols, (!d.fits.is_empty()).then_some(0)));
 }
 
-/// Snap `s` in the running session of `rc` (`kansnap::snapped`), installed in its place: the
-/// page's note and the link's new `snap` list, or why not.
-fn snap_now(rc: &Shared, s: Snap) -> Result<(String, Vec<Snap>), String> {
+/// Replace the running session of `rc` by `edit(old)` (a replay from the seed with a new snap
+/// or pruning in its link: `kansnap`, `kanprune`), on the KAN CPU backend; `edit`'s other result.
+fn edit_now<T>(rc: &Shared, edit: impl FnOnce(&Session) -> Result<(Session, T), String>) -> Result<T, String> {
     let mut r = rc.borrow_mut();
-    // The replayed run is on the KAN CPU backend (`kansnap::snapped`).
+    // The replayed run is on the KAN CPU backend (`kansnap::replayed`).
     let info = match r.info.clone() {
         Some(i) if i.kind == "cpu" => i,
         _ => super::runner::BackendInfo {
             kind: "cpu",
             label: "CPU".into(),
-            note: Some("snapped KANs train on the CPU".into()),
+            note: Some("snapped or pruned KANs train on the CPU".into()),
         },
     };
-    let old = r.session.as_ref().ok_or("no run to snap yet")?;
-    let (new, snap) = super::kansnap::snapped(old, s)?;
-    let list = new.exp.snap.clone();
+    let old = r.session.as_ref().ok_or("no run to edit yet")?;
+    let (new, out) = edit(old)?;
     r.install(new, info);
-    Ok((format!("Step {}: {} (from the next step; in the link)", snap.step, super::kansnap::marker(&snap)), list))
+    Ok(out)
+}
+
+/// Snap `s` in the running session of `rc` (`kansnap::snapped`), installed in its place: the
+/// page's note and the link's new `snap` list, or why not.
+fn snap_now(rc: &Shared, s: Snap) -> Result<(String, Vec<Snap>), String> {
+    edit_now(rc, |old| {
+        let (new, snap) = super::kansnap::snapped(old, s)?;
+        let list = new.exp.snap.clone();
+        let text = format!("Step {}: {} (from the next step; in the link)", snap.step, super::kansnap::marker(&snap));
+        Ok((new, (text, list)))
+    })
+}
+
+/// Prune at θ in the running session of `rc` (`kanprune::pruned`): the page's note (what the
+/// pruning removes) and the link's new `kprune` list, or why not.
+fn prune_now(rc: &Shared, threshold: f32) -> Result<(String, Vec<(u64, f32)>), String> {
+    edit_now(rc, |old| {
+        let (new, (step, th), c) = super::kanprune::pruned(old, threshold)?;
+        let list = new.exp.kprune.clone();
+        let text = format!(
+            "Step {step}: pruning at θ = {th} removes {} of model 0 (from the next step; in the link as kprune={step}:{th})",
+            c.text()
+        );
+        Ok((new, (text, list)))
+    })
 }
 
 fn canvas_xy(ev: &leptos::ev::MouseEvent) -> Option<(f32, f32)> {
@@ -227,7 +260,13 @@ pub fn KanDiagramPanel(
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let hover = RwSignal::new(String::new());
-    let sig = KanSignals { detail: RwSignal::new(None), formula: RwSignal::new(None), cols: RwSignal::new(3) };
+    let sig = KanSignals {
+        detail: RwSignal::new(None),
+        formula: RwSignal::new(None),
+        cols: RwSignal::new(3),
+        pruned: RwSignal::new(Default::default()),
+    };
+    let threshold = RwSignal::new(super::kanprune::DEFAULT_THRESHOLD.to_string());
     SIGNALS.with(|s| *s.borrow_mut() = Some(sig));
     let on_move = move |ev: leptos::ev::MouseEvent| {
         if let Some((x, y)) = canvas_xy(&ev) {
@@ -248,6 +287,20 @@ pub fn KanDiagramPanel(
                 LAST.with(|l| *l.borrow_mut() = (f64::NEG_INFINITY, u64::MAX, u64::MAX));
                 note.set(text);
                 exp.update(|e| e.snap = list);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    let prune = move || {
+        let th = match super::kanprune::parse_threshold(&threshold.get_untracked()) {
+            Ok(t) => t,
+            Err(e) => return error.set(Some(e)),
+        };
+        match prune_now(&runner.get_value(), th) {
+            Ok((text, list)) => {
+                LAST.with(|l| *l.borrow_mut() = (f64::NEG_INFINITY, u64::MAX, u64::MAX));
+                note.set(text);
+                exp.update(|e| e.kprune = list);
             }
             Err(e) => error.set(Some(e)),
         }
@@ -278,6 +331,24 @@ pub fn KanDiagramPanel(
                         on:click=move |_| exp.update(|e| e.snap.clear())>"Remove snaps"</button>
                 }) }}
             </div>
+            <div class="row" id="kan-prune-row">
+                <label class="ctl" title="pykan prune threshold: a hidden node stays only if its strongest incoming and outgoing edges score at least θ, then every edge scoring below θ is pruned">"Prune threshold θ"
+                    <input type="number" id="kan-prune-threshold" min="0" max="10" step="0.01"
+                        prop:value=move || threshold.get()
+                        on:change=move |ev| threshold.set(event_target_value(&ev)) />
+                </label>
+                <button id="kan-prune" title="Prune edges and hidden nodes scoring below θ from the next step (pykan prune); recorded in the link (kprune)"
+                    on:click=move |_| prune()>"Prune"</button>
+                {move || { let n = exp.with(|e| e.kprune.len()); (n > 0).then(|| view! {
+                    <span class="hint" id="kprune-note">{format!("{n} pruning{} in this link. ", if n == 1 { "" } else { "s" })}</span>
+                    <button id="kprune-clear" title="Remove the prunings from the link and restart from the seed"
+                        on:click=move |_| exp.update(|e| e.kprune.clear())>"Remove prunings"</button>
+                }) }}
+            </div>
+            <div class="hint" id="kan-pruned">{move || {
+                let c = sig.pruned.get();
+                format!("Pruned now (model 0): {}.", c.text())
+            }}</div>
             {move || sig.formula.get().map(|f| view! {
                 <div class="kan-formula"><b>"Learned formula: "</b><code id="kan-formula">{f}</code></div>
             })}

@@ -43,12 +43,27 @@ pub fn snapped(old: &Session, s: Snap) -> Result<(Session, Snap), String> {
     let snap = Snap { step, ..s };
     let mut exp = old.exp.clone();
     exp.snap = insert(&exp.snap, snap);
+    let new = replayed(old, exp, marker(&snap), &format!("snap={snap}"))?;
+    Ok((new, snap))
+}
+
+/// The session continuing `old` (a KAN run) as `exp` (its link with a new edit at the current
+/// step): rebuilt from the seed, trained to that step on the KAN CPU backend, the curves and
+/// markers up to there kept and `marker` added. `Err` when it is too large or the replay too
+/// long (`entry`: the link entry to add by hand instead).
+pub fn replayed(
+    old: &Session,
+    exp: crate::experiment::Experiment,
+    marker: String,
+    entry: &str,
+) -> Result<Session, String> {
+    let step = old.backend.steps();
     let (d, ks) = setup(&exp);
     crate::engine::kan::check_size(&ks)?;
     let work = 6.0 * (ks.layout.p * ks.layout.models * ks.batch) as f64 * step as f64;
     if work > MAX_REPLAY_FLOPS {
         return Err(format!(
-            "Replaying {step} steps to snap here would take too long; add `snap={snap}` to the link and reload (it replays from the seed), or snap earlier."
+            "Replaying {step} steps to edit the KAN here would take too long; add `{entry}` to the link and reload (it replays from the seed), or do it earlier."
         ));
     }
     let mut new = Session::new(exp, d, Box::new(KanCpu::new(ks, 0)), 0);
@@ -58,9 +73,9 @@ pub fn snapped(old: &Session, s: Snap) -> Result<(Session, Snap), String> {
     new.history = old.history.clone();
     new.history.truncate_after(step);
     new.markers = old.markers.iter().filter(|m| m.0 <= step).cloned().collect();
-    new.markers.push((step, marker(&snap)));
+    new.markers.push((step, marker));
     new.milestones = old.milestones;
-    Ok((new, snap))
+    Ok(new)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod grok;
 pub mod grok_logic;
 pub mod kancompare;
 pub mod kanpanel;
+pub mod kanprune;
 pub mod kanrun;
 pub mod kansnap;
 pub mod kanview;

@@ -1,20 +1,21 @@
 //! The page's sweep lab (issue 5): the sweep axis and its values as controls (URL keys `sweep`,
 //! `sweep_values`, `sweep2`, `sweep2_values`), a driver that trains every point of the sweep in
 //! frame-sized pieces (`sweep::run::SweepRun`, all models of a group on one backend: WebGPU
-//! when the page has it, else the wasm CPU), or solves a random-features sweep in closed form
+//! when the page has it, else the wasm CPU; KANs as their single runs do, on WebGPU only for
+//! `backend=webgpu` and plain B-spline KANs; token models on the CPU reference), or solves a random-features sweep in closed form
 //! (`frozen=1`, `sweep::frozen`), and its two charts: error vs the axis with the interpolation
 //! threshold (model-wise double descent; Nakkiran et al. 2020, Belkin et al. 2019) and the
 //! axis × steps heatmap or two-axis phase diagram (`sweep::view`).
 
 use super::runner::now_ms;
 use super::widgets::{key, select};
-use crate::engine::cpu::CpuBackend;
-use crate::engine::{Backend, Setup};
+use crate::engine::Backend;
 use crate::experiment::sweepkeys::SWEEP;
-use crate::experiment::{url, Experiment, SweepAxis};
+use crate::experiment::{url, BackendChoice, Experiment, Model, SweepAxis};
 use crate::gpu::{GpuBackend, GpuContext};
 use crate::plot::sweep::{draw_heatmap, draw_sweep_error, ErrorOpts};
 use crate::sweep::frozen::FrozenPoint;
+use crate::sweep::models::{cpu_backend, ModelSetup};
 use crate::sweep::run::SweepRun;
 use crate::sweep::view::{self, SweepCharts};
 use leptos::prelude::*;
@@ -60,6 +61,13 @@ pub fn start(e: &Experiment, gpu: Option<Arc<GpuContext>>) {
         } else {
             (Work::Train(Box::new(SweepRun::with_padding(e, gpu.is_some()))), None)
         };
+        // KANs train on WebGPU only when the link asks for it and the GPU path supports them
+        // (as `runner::Runner::build`); token models on the CPU reference.
+        let gpu = match e.model {
+            Model::Mlp => gpu,
+            Model::Kan => gpu.filter(|_| e.backend == BackendChoice::Webgpu && crate::gpu::kan::gpu_supports(e)),
+            Model::Emb | Model::Tfm => None,
+        };
         let finished = matches!(work, Work::Frozen(_)).then(now_ms);
         Driver { exp: e.clone(), work, gpu, started: t, finished, drawn: 0.0, error }
     });
@@ -78,19 +86,20 @@ pub fn after_frame(status: RwSignal<String>, running: bool) {
         let Some(d) = s.as_mut() else { return false };
         if let (Work::Train(run), None, None, true) = (&mut d.work, d.finished, &d.error, running) {
             let gpu = d.gpu.clone();
-            let mut factory = |setup: Setup| -> Result<Box<dyn Backend>, String> {
-                if setup.train.is_empty() {
+            let mut factory = |_: &Experiment, setup: ModelSetup| -> Result<Box<dyn Backend>, String> {
+                if !setup.has_train() {
                     return Err("no training points: custom data needs drawn points".into());
                 }
-                match &gpu {
-                    Some(c) => Ok(Box::new(GpuBackend::new(c.clone(), setup, 0)?)),
-                    None => Ok(Box::new(CpuBackend::new(setup, 0))),
+                match (&gpu, setup) {
+                    (Some(c), ModelSetup::Mlp(s)) => Ok(Box::new(GpuBackend::new(c.clone(), s, 0)?)),
+                    (Some(c), ModelSetup::Kan(s)) => Ok(Box::new(crate::gpu::kan::KanGpu::new(c.clone(), s, 0)?)),
+                    (_, s) => Ok(cpu_backend(s)),
                 }
             };
             let t0 = now_ms();
             let budget = if gpu.is_some() { 256 } else { 16 };
             while now_ms() - t0 < FRAME_MS {
-                match run.pump(budget, &mut factory) {
+                match run.pump_any(budget, &mut factory) {
                     Ok(true) => {}
                     Ok(false) => {
                         d.finished = Some(now_ms());
@@ -239,9 +248,11 @@ pub fn SweepPanel(exp: RwSignal<Experiment>, status: RwSignal<String>) -> impl I
                 </label>
             </div>
             <Show when=on fallback=|| view! {
-                <p class="hint">"Pick an axis (width, depth, n, train, flip, wd, lr, alpha or seed) and its values: \
-                    every value trains as its own model, together on the GPU where possible, and the charts show \
-                    final error against the axis and test error over axis × steps. Try the double-descent presets."</p>
+                <p class="hint">"Pick an axis (width, depth, n, train, flip, wd, lr, alpha or seed; grid for KANs; \
+                    corrupt for data=mod and digits) and its values: every value trains as its own model, together \
+                    on the GPU where possible, and the charts show final error against the axis and test error over \
+                    axis × steps. KANs sweep all but alpha; emb and tfm sweep seed, lr, wd, train and corrupt. Try \
+                    the double-descent presets."</p>
             }>
                 <p id="sweep-status" class="status-line">{move || status.get()}</p>
                 <div class="row sweep-charts">
