@@ -206,10 +206,8 @@ fn make_backend(e: &Experiment, gpu: bool) -> Result<Built, String> {
         let (d, s) = crate::engine::tfm::setup(e)?;
         crate::engine::tfm::check_size(&s)?;
         if gpu {
-            eprintln!(
-                "grokpad: notice: model={} trains on the CPU reference",
-                crate::experiment::url::model_name(e.model)
-            );
+            let ctx = Arc::new(GpuContext::new_blocking()?);
+            return Ok((d, Box::new(crate::gpu::tfm::TfmGpu::new(ctx, s, 0)?), None));
         }
         return Ok((d, Box::new(crate::engine::tfm::TfmCpu::new(s, 0)), None));
     }

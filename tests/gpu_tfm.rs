@@ -11,7 +11,8 @@
 //! rtol 1e-6). Whole runs: the dense and attention kernels match the CPU to a few ulp, the
 //! LayerNorm parameter gradients sum in a tree (f32 reduction order differs), and the
 //! differences pass through the AdamW updates: losses within 1e-4 relative (+1e-5), weights
-//! within 1e-3 relative (measured maxima printed with `--nocapture`).
+//! within 1e-4 relative, except the key bias whose exact gradient is 0 (see `parity`); measured
+//! maxima printed with `--nocapture`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use grokpad::core::check::close;
@@ -55,7 +56,8 @@ fn embed_case(e: EmbedDims, act: Act, add: bool, seed: u64) {
         want.iter_mut().for_each(|v| *v = v.max(0.0));
     }
     let d = embed_dims(&e, act, add);
-    let [got, _, _] = launch(K::EmbedFwd, d, Slot::default(), [Some(&idf), Some(&params), None], [Some(&start), None, None]);
+    let [got, _, _] =
+        launch(K::EmbedFwd, d, Slot::default(), [Some(&idf), Some(&params), None], [Some(&start), None, None]);
     let name = format!("embed_fwd {e:?} add {add}");
     close(&name, &got, &want, 1e-6, 1e-6).unwrap_or_else(|m| panic!("{m}"));
     // Backward: the table's gradient overwritten; everything else untouched.
@@ -66,7 +68,8 @@ fn embed_case(e: EmbedDims, act: Act, add: bool, seed: u64) {
         want[m * e.p_stride + e.off..][..e.vocab * e.d].fill(0.0);
     }
     embed_bwd(&e, &ids, &dout, &mut want);
-    let [got, _, _] = launch(K::EmbedBwd, d, Slot::default(), [Some(&idf), Some(&dout), None], [Some(&before), None, None]);
+    let [got, _, _] =
+        launch(K::EmbedBwd, d, Slot::default(), [Some(&idf), Some(&dout), None], [Some(&before), None, None]);
     close(&format!("embed_bwd {e:?}"), &got, &want, 1e-6, 1e-6).unwrap_or_else(|m| panic!("{m}"));
     println!("{name}: ok over {} outputs", want.len());
 }
@@ -122,9 +125,20 @@ fn parity(url: &str, steps: u64, every: u64) {
     }
     let (pa, pb) = (params_of(a.backend.as_mut()), params_of(b.backend.as_mut()));
     assert_eq!(pa.len(), pb.len());
-    let dw = pa.iter().zip(&pb).map(|(x, y)| (x - y).abs() / (1.0 + x.abs())).fold(0.0, f32::max);
+    // The key bias is left out: its exact gradient is 0 (each query's softmax is invariant to
+    // the shift q·b_k it adds to every score), so both sides update it by Adam-normalised
+    // rounding noise (measured: up to 1e-2 apart while every other tensor agrees to ~1e-7).
+    let net = grokpad::engine::tfm::net_of(&decode(url).experiment).expect("a token model");
+    let mut keep = vec![true; pa.len()];
+    if let grokpad::core::tfm::Net::Tfm(l) = &net {
+        for t in l.tensors.iter().filter(|t| t.name.ends_with(".k.b")) {
+            (0..l.models).for_each(|m| keep[m * l.p + t.off..][..t.len()].fill(false));
+        }
+    }
+    let rel = |(i, (x, y)): (usize, (&f32, &f32))| if keep[i] { (x - y).abs() / (1.0 + x.abs()) } else { 0.0 };
+    let dw = pa.iter().zip(&pb).enumerate().map(rel).fold(0.0, f32::max);
     println!("{url}: losses max rel diff {worst:.2e}, max relative |Δw| {dw:.2e}");
-    assert!(dw < 1e-3, "{url}: parameters differ by {dw}");
+    assert!(dw < 1e-4, "{url}: parameters differ by {dw}");
 }
 
 const BASE: &str = "v=1&data=mod&train=0.5&loss=ce&opt=adamw&lr=0.01&beta2=0.98&wd=1";

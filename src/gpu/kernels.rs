@@ -287,9 +287,7 @@ pub fn work(k: K, d: &Dims) -> usize {
         | K::EmbedBwd
         | K::RowsPick
         | K::RowsSpread
-        | K::AddTo => {
-            super::tfm_kernels::work(k, d)
-        }
+        | K::AddTo => super::tfm_kernels::work(k, d),
         K::KanFwd => m * b * o,
         K::KanBwdData => m * b * i,
         K::KanBwdWeight => m * i * o * b.div_ceil((d.t_stride_m as usize).max(1)),

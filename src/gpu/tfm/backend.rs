@@ -133,11 +133,12 @@ impl TfmGpu {
         // Training step: gather, pass, (norm), optimizer.
         let (tokb, tb) = (r.buf("token batch", m * b * w), r.buf("target batch", m * b));
         let gd = Dims { m: m as u32, b: b as u32, i: w as u32, ..Default::default() };
-        let mut step = vec![r.add(K::Gather, gd, [Some((&ids[0], 0)), Some((&ts[0], 0)), Some((&idx, 0))], [
-            Some((&tokb, 0)),
-            Some((&tb, 0)),
-            None,
-        ])];
+        let mut step = vec![r.add(
+            K::Gather,
+            gd,
+            [Some((&ids[0], 0)), Some((&ts[0], 0)), Some((&idx, 0))],
+            [Some((&tokb, 0)), Some((&tb, 0)), None],
+        )];
         let head_b = [r.buf("dz", m * b * c), r.buf("loss b", m * b), r.buf("correct b", m * b)];
         let pass = Pass {
             n: b,
@@ -180,7 +181,10 @@ impl TfmGpu {
         eval.push(r.add(K::Norm, nd, [Some((&grads, 0)), None, None], [Some((&gnorm, 0)), None, None]));
         let Rec { bld, .. } = r;
         if bld.dims.len() > 512 {
-            return Err(format!("token model: {} dispatches in the plan (at most 512): lower `tfm_layers`", bld.dims.len()));
+            return Err(format!(
+                "token model: {} dispatches in the plan (at most 512): lower `tfm_layers`",
+                bld.dims.len()
+            ));
         }
         ctx.queue.write_buffer(&bld.dims_buf, 0, &dims_bytes(&bld.dims));
         let snap_bytes = (4 * m * (2 * ntr + 2 * nte + 3)) as u64;

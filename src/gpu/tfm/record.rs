@@ -34,7 +34,16 @@ pub struct Pass<'a> {
 impl Rec<'_> {
     /// out = act(x·W + b) (+ `skip`) over `rows` rows per model.
     #[allow(clippy::too_many_arguments)]
-    pub fn fwd(&mut self, l: &Lin, m: usize, rows: usize, act: Act, x: View, out: &Buffer, skip: Option<&Buffer>) -> Dispatch {
+    pub fn fwd(
+        &mut self,
+        l: &Lin,
+        m: usize,
+        rows: usize,
+        act: Act,
+        x: View,
+        out: &Buffer,
+        skip: Option<&Buffer>,
+    ) -> Dispatch {
         let pp = self.p;
         let mut d = Dims::from_dense(&l.dims(m, rows, act, pp), Act::Linear);
         if skip.is_some() {
@@ -105,11 +114,12 @@ fn emb(r: &mut Rec, l: &EmbLayout, p: &Pass) -> Vec<Dispatch> {
     let h = r.buf("emb h", m * n * hdim);
     let logits = r.buf("emb logits", m * n * c);
     let params = r.params.clone();
-    let mut v = vec![r.add(K::EmbedFwd, embed_dims(&e, Act::Relu, false), [all(p.ids), all(&params), None], [
-        all(&h),
-        None,
-        None,
-    ])];
+    let mut v = vec![r.add(
+        K::EmbedFwd,
+        embed_dims(&e, Act::Relu, false),
+        [all(p.ids), all(&params), None],
+        [all(&h), None, None],
+    )];
     v.push(r.fwd(&readout, m, n, Act::Linear, all(&h), &logits, None));
     v.push(r.head(m, c, p, &logits));
     if p.train {

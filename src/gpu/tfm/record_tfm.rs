@@ -32,7 +32,15 @@ struct Saved {
 }
 
 impl Rec<'_> {
-    fn ln_fwd(&mut self, nm: &Norm, m: usize, rows: usize, d: usize, x: &Buffer, tag: &str) -> (Buffer, Buffer, Dispatch) {
+    fn ln_fwd(
+        &mut self,
+        nm: &Norm,
+        m: usize,
+        rows: usize,
+        d: usize,
+        x: &Buffer,
+        tag: &str,
+    ) -> (Buffer, Buffer, Dispatch) {
         let (y, st) = (self.buf(tag, m * rows * d), self.buf(tag, 2 * m * rows));
         let dims = ln_dims_models(m, rows, d, self.p, (nm.g, nm.b), false);
         let params = self.params.clone();
@@ -42,7 +50,18 @@ impl Rec<'_> {
 
     /// dx of a LayerNorm written into (`acc` false) or added onto (`acc`) `dx`; dγ, dβ added.
     #[allow(clippy::too_many_arguments)]
-    fn ln_bwd(&mut self, nm: &Norm, m: usize, rows: usize, d: usize, x: &Buffer, st: &Buffer, dy: &Buffer, dx: &Buffer, acc: bool) -> [Dispatch; 2] {
+    fn ln_bwd(
+        &mut self,
+        nm: &Norm,
+        m: usize,
+        rows: usize,
+        d: usize,
+        x: &Buffer,
+        st: &Buffer,
+        dy: &Buffer,
+        dx: &Buffer,
+        acc: bool,
+    ) -> [Dispatch; 2] {
         let dims = ln_dims_models(m, rows, d, self.p, (nm.g, nm.b), acc);
         let (params, grads) = (self.params.clone(), self.grads.clone());
         [
@@ -61,12 +80,23 @@ pub fn tfm(r: &mut Rec, l: &TfmLayout, p: &Pass) -> Vec<Dispatch> {
     let ql = QkvLayout::chunked(&a, chunk);
     let (params, grads) = (r.params.clone(), r.grads.clone());
     let mut v = vec![];
-    let tok = EmbedDims { m, rows, k: 1, d, vocab: l.vocab(), p_stride: l.p, off: l.tok_emb, ids_stride_m: p.ids_stride };
+    let tok =
+        EmbedDims { m, rows, k: 1, d, vocab: l.vocab(), p_stride: l.p, off: l.tok_emb, ids_stride_m: p.ids_stride };
     let pos = EmbedDims { vocab: SEQ, off: l.pos_emb, ids_stride_m: 0, ..tok };
     let pos_ids = r.pos_ids.clone();
     let mut x = r.buf("tfm x0", big);
-    v.push(r.add(K::EmbedFwd, embed_dims(&tok, Act::Linear, false), [all(p.ids), all(&params), None], [all(&x), None, None]));
-    v.push(r.add(K::EmbedFwd, embed_dims(&pos, Act::Linear, true), [all(&pos_ids), all(&params), None], [all(&x), None, None]));
+    v.push(r.add(
+        K::EmbedFwd,
+        embed_dims(&tok, Act::Linear, false),
+        [all(p.ids), all(&params), None],
+        [all(&x), None, None],
+    ));
+    v.push(r.add(
+        K::EmbedFwd,
+        embed_dims(&pos, Act::Linear, true),
+        [all(&pos_ids), all(&params), None],
+        [all(&x), None, None],
+    ));
     let mut saved = vec![];
     for (li, bl) in l.blocks.iter().enumerate() {
         let last = li + 1 == l.blocks.len();
