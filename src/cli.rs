@@ -329,7 +329,7 @@ fn run(
     let mut out = serde_json::json!({
         "url": format!("#{}", url::encode(&e)),
         "steps": last.step,
-        "backend": if gpu && e.model == crate::experiment::Model::Mlp { "gpu" } else { "cpu" },
+        "backend": if gpu && matches!(e.model, crate::experiment::Model::Mlp | crate::experiment::Model::Emb | crate::experiment::Model::Tfm) { "gpu" } else { "cpu" },
     });
     // One model: its results; several seeds: their mean, and the `seeds` list.
     for (k, v) in mean_json(&per_model).as_object().into_iter().flatten() {

@@ -141,7 +141,7 @@ pub fn work(k: K, d: &Dims) -> usize {
     match k {
         K::AttnFwd | K::AttnBwdDs | K::AttnBwdQkv => m * i * b,
         K::LnFwd | K::LnBwdX => m,
-        K::LnBwdParam => i * WG * if b > 0 { m / b } else { 1 },
+        K::LnBwdParam => i * WG * m.checked_div(b).unwrap_or(1),
         K::EmbedFwd => m * b * d.o as usize,
         K::EmbedBwd => m * d.kind as usize * d.o as usize,
         K::RowsPick | K::AddTo => m * i.max(1),
