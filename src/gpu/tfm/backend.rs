@@ -50,12 +50,13 @@ pub struct TfmGpu {
     in_flight: Arc<AtomicU32>,
 }
 
-/// Floats of the largest buffer a pass over `n` examples per model binds.
+/// Floats of the largest buffer a pass over `n` examples per model binds (an upper bound: the
+/// chunked q | k | v buffer, the MLP's hidden rows, the logits, the parameters).
 fn largest(s: &TfmSetup, n: usize) -> usize {
     let (m, c) = (s.net.models(), s.net.classes());
     let per = match &s.net {
         crate::core::tfm::Net::Emb(l) => l.hidden.max(c),
-        crate::core::tfm::Net::Tfm(l) => (3 * crate::core::tfm::SEQ * l.d_model + 64).max(l.d_mlp).max(c),
+        crate::core::tfm::Net::Tfm(l) => (3 * crate::core::tfm::SEQ * (l.d_model + l.d_mlp) + 64).max(c),
     };
     (m * n * per).max(m * s.net.p())
 }
