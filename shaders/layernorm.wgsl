@@ -6,6 +6,9 @@
 // ln_fwd / ln_bwd_x: one thread per row (D ≤ a few hundred, rows in the thousands);
 // ln_bwd_param: one workgroup per column, a strided partial sum over rows per thread, then a
 // tree reduction in workgroup memory; dγ, dβ ACCUMULATE (+=), as on the CPU.
+// Model axis (the token backend, `gpu::tfm`): with d.b > 0 the rows are M = d.m / d.b models of
+// d.b rows each, and model mi reads γ, β at mi·d.p_stride + w_off / b_off (and accumulates its
+// own dγ, dβ there; ln_bwd_param then runs one workgroup per (model, column)). d.b = 0: one model.
 
 const LN_EPS: f32 = 1e-5;
 
@@ -19,6 +22,11 @@ const LN_EPS: f32 = 1e-5;
 
 var<workgroup> part_g: array<f32, 64>;
 var<workgroup> part_b: array<f32, 64>;
+
+// Parameter offset of the model that owns row r.
+fn ln_base(r: u32) -> u32 {
+    return select(0u, (r / max(d.b, 1u)) * d.p_stride, d.b > 0u);
+}
 
 @compute @workgroup_size(64)
 fn ln_fwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -38,8 +46,9 @@ fn ln_fwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
         let rs = 1.0 / sqrt(v * inv_d + LN_EPS);
         stats[r] = mu;
         stats[d.m + r] = rs;
+        let pb = ln_base(r);
         for (var c = 0u; c < n; c++) {
-            yx[r * n + c] = prm[d.w_off + c] * ((x[r * n + c] - mu) * rs) + prm[d.b_off + c];
+            yx[r * n + c] = prm[pb + d.w_off + c] * ((x[r * n + c] - mu) * rs) + prm[pb + d.b_off + c];
         }
     }
 }
@@ -52,11 +61,12 @@ fn ln_bwd_x(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     for (var r = gid.x; r < d.m; r += nwg.x * WG) {
         let mu = stats[r];
         let rs = stats[d.m + r];
+        let gb = ln_base(r) + d.w_off;
         var sg = 0.0;
         var sgx = 0.0;
         for (var c = 0u; c < n; c++) {
             let xh = (x[r * n + c] - mu) * rs;
-            let g = prm[d.w_off + c] * dy[r * n + c];
+            let g = prm[gb + c] * dy[r * n + c];
             sg += g;
             sgx += g * xh;
         }
@@ -64,7 +74,7 @@ fn ln_bwd_x(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
         let mgx = sgx * inv_d;
         for (var c = 0u; c < n; c++) {
             let xh = (x[r * n + c] - mu) * rs;
-            let g = prm[d.w_off + c] * dy[r * n + c];
+            let g = prm[gb + c] * dy[r * n + c];
             let v = rs * (g - mg - xh * mgx);
             yx[r * n + c] = select(v, yx[r * n + c] + v, add);
         }
@@ -78,10 +88,16 @@ fn ln_bwd_param(
     @builtin(num_workgroups) nwg: vec3<u32>,
 ) {
     let n = d.i;
-    for (var c = wid.x; c < n; c += nwg.x) {
+    let models = select(1u, d.m / max(d.b, 1u), d.b > 0u);
+    let rows = select(d.m, d.b, d.b > 0u);
+    for (var mc = wid.x; mc < models * n; mc += nwg.x) {
+        let mi = mc / n;
+        let c = mc % n;
+        let r0 = mi * rows;
         var sg = 0.0;
         var sb = 0.0;
-        for (var r = lid.x; r < d.m; r += WG) {
+        for (var rr = lid.x; rr < rows; rr += WG) {
+            let r = r0 + rr;
             let g = dy[r * n + c];
             sg += g * ((x[r * n + c] - stats[r]) * stats[d.m + r]);
             sb += g;
@@ -97,8 +113,9 @@ fn ln_bwd_param(
             workgroupBarrier();
         }
         if (lid.x == 0u) {
-            grad[d.w_off + c] += part_g[0];
-            grad[d.b_off + c] += part_b[0];
+            let pb = mi * d.p_stride;
+            grad[pb + d.w_off + c] += part_g[0];
+            grad[pb + d.b_off + c] += part_b[0];
         }
         workgroupBarrier();
     }

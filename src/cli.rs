@@ -204,10 +204,8 @@ fn make_backend(e: &Experiment, gpu: bool) -> Result<Built, String> {
         let (d, s) = crate::engine::tfm::setup(e)?;
         crate::engine::tfm::check_size(&s)?;
         if gpu {
-            eprintln!(
-                "grokpad: notice: model={} trains on the CPU reference",
-                crate::experiment::url::model_name(e.model)
-            );
+            let ctx = Arc::new(GpuContext::new_blocking()?);
+            return Ok((d, Box::new(crate::gpu::tfm::TfmGpu::new(ctx, s, 0)?), None));
         }
         return Ok((d, Box::new(crate::engine::tfm::TfmCpu::new(s, 0)), None));
     }
@@ -329,7 +327,7 @@ fn run(
     let mut out = serde_json::json!({
         "url": format!("#{}", url::encode(&e)),
         "steps": last.step,
-        "backend": if gpu && e.model == crate::experiment::Model::Mlp { "gpu" } else { "cpu" },
+        "backend": if gpu && matches!(e.model, crate::experiment::Model::Mlp | crate::experiment::Model::Emb | crate::experiment::Model::Tfm) { "gpu" } else { "cpu" },
     });
     // One model: its results; several seeds: their mean, and the `seeds` list.
     for (k, v) in mean_json(&per_model).as_object().into_iter().flatten() {

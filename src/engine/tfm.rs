@@ -3,7 +3,8 @@
 //! (`core::optim::update`: AdamW with β1, β2, decoupled weight decay on matrices and
 //! embeddings). The session's batch stream, live learning rate and schedule drive it exactly as
 //! they drive an MLP, so the three models of one URL train on the same pairs in the same order.
-//! GPU requests fall back to this backend with a notice until a GPU backend exists.
+//! `gpu::tfm::TfmGpu` is its GPU twin (same steps, checked by tests/gpu_tfm.rs): GPU requests
+//! (`--backend gpu`, `backend=webgpu`) train there; this backend serves CPU runs.
 
 use super::{reduce_stats, Backend, Snapshot, Stats};
 use crate::core::data::{self, Data, Split};

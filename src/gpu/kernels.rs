@@ -152,6 +152,13 @@ pub enum K {
     LnFwd,
     LnBwdX,
     LnBwdParam,
+    /// Token embeddings (`shaders/embed.wgsl`): lookup-sum forward, race-free scatter-add
+    /// backward, last-position row pick / spread, and an elementwise add (`gpu::tfm`).
+    EmbedFwd,
+    EmbedBwd,
+    RowsPick,
+    RowsSpread,
+    AddTo,
     /// KAN layer forward, input gradient and parameter gradients (`shaders/kan.wgsl`, issue 7).
     KanFwd,
     KanBwdData,
@@ -270,9 +277,17 @@ pub fn work(k: K, d: &Dims) -> usize {
         K::BwdWeight => m * t(i + 1) * t(o),
         K::Sgd | K::Momentum | K::Adam => m,
         K::Norm => m * WG,
-        K::AttnFwd | K::AttnBwdDs | K::AttnBwdQkv | K::LnFwd | K::LnBwdX | K::LnBwdParam => {
-            super::tfm_kernels::work(k, d)
-        }
+        K::AttnFwd
+        | K::AttnBwdDs
+        | K::AttnBwdQkv
+        | K::LnFwd
+        | K::LnBwdX
+        | K::LnBwdParam
+        | K::EmbedFwd
+        | K::EmbedBwd
+        | K::RowsPick
+        | K::RowsSpread
+        | K::AddTo => super::tfm_kernels::work(k, d),
         K::KanFwd => m * b * o,
         K::KanBwdData => m * b * i,
         K::KanBwdWeight => m * i * o * b.div_ceil((d.t_stride_m as usize).max(1)),

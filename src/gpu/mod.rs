@@ -11,6 +11,7 @@ pub mod memory;
 pub mod oneshot;
 pub mod plan;
 pub mod readback;
+pub mod tfm;
 pub mod tfm_kernels;
 
 pub use context::GpuContext;

@@ -8,15 +8,20 @@
 //! - `LnFwd`: ro 2 = x, 3 = params (γ at w_off, β at b_off); rw 5 = y, 6 = stats [2·rows].
 //! - `LnBwdX`: ro 2 = x, 3 = params, 4 = dy; rw 5 = dx (`F_SKIP`: +=), 6 = stats.
 //! - `LnBwdParam`: ro 2 = x, 4 = dy; rw 6 = stats, 7 = grads (dγ at w_off, dβ at b_off, +=).
+//! - LayerNorm over M models ([`ln_dims_models`]): rows of model mi read γ, β (and add dγ, dβ)
+//!   at mi·P + offset.
+//! - `EmbedFwd`: ro 2 = ids (f32), 3 = params; rw 5 = out. `EmbedBwd`: ro 2 = ids, 3 = dout;
+//!   rw 5 = grads (the table's gradient overwritten). `RowsPick`, `RowsSpread`, `AddTo`: ro 2 =
+//!   src; rw 5 = out (`shaders/embed.wgsl`, dims in [`embed_dims`], [`rows_dims`]).
 
 use super::kernels::{Dims, F_SKIP, K, WG};
-use crate::core::ops::Attn;
+use crate::core::ops::{Act, Attn, EmbedDims};
 
 /// A WGSL file: name, source, and its (kernel, entry point) pairs.
 pub type KernelFile = (&'static str, &'static str, &'static [(K, &'static str)]);
 
 /// The transformer's kernel files, compiled by `Kernels::new` after `shaders/common.wgsl`.
-pub const FILES: [KernelFile; 2] = [
+pub const FILES: [KernelFile; 3] = [
     (
         "attention",
         include_str!("../../shaders/attention.wgsl"),
@@ -26,6 +31,17 @@ pub const FILES: [KernelFile; 2] = [
         "layernorm",
         include_str!("../../shaders/layernorm.wgsl"),
         &[(K::LnFwd, "ln_fwd"), (K::LnBwdX, "ln_bwd_x"), (K::LnBwdParam, "ln_bwd_param")],
+    ),
+    (
+        "embed",
+        include_str!("../../shaders/embed.wgsl"),
+        &[
+            (K::EmbedFwd, "embed_fwd"),
+            (K::EmbedBwd, "embed_bwd"),
+            (K::RowsPick, "rows_pick"),
+            (K::RowsSpread, "rows_spread"),
+            (K::AddTo, "add_to"),
+        ],
     ),
 ];
 
@@ -89,6 +105,35 @@ pub fn ln_dims(rows: usize, d: usize, gamma_off: usize, beta_off: usize, accumul
     }
 }
 
+/// [`ln_dims`] over `models` models of `rows` rows each, model mi's γ, β at mi·`p_stride` + offset.
+pub fn ln_dims_models(models: usize, rows: usize, d: usize, p_stride: usize, gb: (usize, usize), acc: bool) -> Dims {
+    Dims { b: rows as u32, p_stride: p_stride as u32, ..ln_dims(models * rows, d, gb.0, gb.1, acc) }
+}
+
+/// Dims of `EmbedFwd` / `EmbedBwd` for the CPU's [`EmbedDims`] (`act` applied to the forward's
+/// sums; `add`: the forward adds onto the output).
+pub fn embed_dims(e: &EmbedDims, act: Act, add: bool) -> Dims {
+    Dims {
+        m: e.m as u32,
+        b: e.rows as u32,
+        i: e.k as u32,
+        o: e.d as u32,
+        kind: e.vocab as u32,
+        p_stride: e.p_stride as u32,
+        w_off: e.off as u32,
+        x_stride_m: e.ids_stride_m as u32,
+        act: act as u32,
+        flags: if add { F_SKIP } else { 0 },
+        ..Default::default()
+    }
+}
+
+/// Dims of `RowsPick` / `RowsSpread`: `groups` groups of `seq` rows of width `d`, position `pos`.
+/// `AddTo` reads only `m` (the element count): `rows_dims(n, 0, 0, 0)`.
+pub fn rows_dims(groups: usize, seq: usize, d: usize, pos: usize) -> Dims {
+    Dims { m: groups as u32, b: seq as u32, i: d as u32, o: pos as u32, ..Default::default() }
+}
+
 /// Invocations of the transformer kernels: one per (batch, head, token) row for attention, one
 /// per row for `LnFwd`/`LnBwdX`, one workgroup per column for `LnBwdParam`. 0 for the others.
 pub fn work(k: K, d: &Dims) -> usize {
@@ -96,7 +141,11 @@ pub fn work(k: K, d: &Dims) -> usize {
     match k {
         K::AttnFwd | K::AttnBwdDs | K::AttnBwdQkv => m * i * b,
         K::LnFwd | K::LnBwdX => m,
-        K::LnBwdParam => i * WG,
+        K::LnBwdParam => i * WG * m.checked_div(b).unwrap_or(1),
+        K::EmbedFwd => m * b * d.o as usize,
+        K::EmbedBwd => m * d.kind as usize * d.o as usize,
+        K::RowsPick | K::AddTo => m * i.max(1),
+        K::RowsSpread => m * b * i,
         _ => 0,
     }
 }

@@ -173,14 +173,27 @@ impl Runner {
             ));
         }
         if matches!(e.model, crate::experiment::Model::Emb | crate::experiment::Model::Tfm) {
-            // Token models (issue 6): the CPU reference backend; no MLP layout for the thumbnails.
+            // Token models (issue 6): `gpu::tfm::TfmGpu` on WebGPU, else the CPU reference
+            // backend within the page's CPU budget; no MLP layout for the thumbnails.
             LAYOUT.with(|l| *l.borrow_mut() = None);
             let (d, s) = crate::engine::tfm::setup(e)?;
             crate::engine::tfm::check_size(&s)?;
+            if e.backend != BackendChoice::Cpu {
+                if let Ok(ctx) = &gpu {
+                    let label = ctx.label.clone();
+                    let b = crate::gpu::tfm::TfmGpu::new(ctx.clone(), s, 0)?;
+                    return Ok((
+                        Session::new(e.clone(), d, Box::new(b), 0),
+                        BackendInfo { kind: "webgpu", label, note: None },
+                    ));
+                }
+            }
             token_work_check(&s)?;
             let b = crate::engine::tfm::TfmCpu::new(s, 0);
-            let name = crate::experiment::url::model_name(e.model);
-            let note = (e.backend != BackendChoice::Cpu).then(|| format!("model={name} trains on the CPU"));
+            let note = match (&gpu, e.backend) {
+                (Err(why), BackendChoice::Auto | BackendChoice::Webgpu) => Some(format!("{why}; training on the CPU")),
+                _ => None,
+            };
             return Ok((
                 Session::new(e.clone(), d, Box::new(b), 0),
                 BackendInfo { kind: "cpu", label: "CPU".into(), note },
@@ -369,8 +382,9 @@ pub fn grokpad_debug_lose_device() -> bool {
 pub const CPU_STEP_FLOPS: f64 = 2e8;
 pub const CPU_EVAL_FLOPS: f64 = 2e9;
 
-/// The page's CPU budget for token models (`emb`, `tfm`): about 6·P FLOP per token per
-/// example for a training step (3 tokens), 2·P per token for the evaluation, as for MLPs.
+/// The page's CPU budget for token models (`emb`, `tfm`) when there is no WebGPU (or the link
+/// asks for the CPU): about 6·P FLOP per token per example for a training step (3 tokens),
+/// 2·P per token for the evaluation, as for MLPs.
 fn token_work_check(s: &crate::engine::tfm::TfmSetup) -> Result<(), String> {
     let p = s.net.p() as f64 * s.net.models() as f64;
     let tokens = crate::core::tfm::SEQ as f64;
@@ -378,7 +392,7 @@ fn token_work_check(s: &crate::engine::tfm::TfmSetup) -> Result<(), String> {
     let eval = 2.0 * p * tokens * (s.train.len() + s.test.len()) as f64;
     if step > CPU_STEP_FLOPS * 5.0 || eval > CPU_EVAL_FLOPS * 5.0 {
         return Err(format!(
-            "this model is too large for the page, where transformers and embedding MLPs train on the CPU only so far \
+            "this model is too large for the page without WebGPU, where transformers and embedding MLPs train on the CPU \
              ({:.1} GFLOP per step): lower `d_model`, `d_mlp`, `p` or `bs`, or run it natively: \
              grokpad run --url '…' --json",
             step / 1e9
