@@ -23,8 +23,8 @@ pub fn run_sweep(
     }
     let mut run = crate::sweep::run::SweepRun::with_padding(e, gpu);
     // As single runs (`cli::make_backend`): KANs on the GPU where `gpu::kan::gpu_supports`
-    // them, token models on the CPU reference.
-    let on_gpu = gpu && (e.model == Model::Mlp || e.model == Model::Kan && crate::gpu::kan::gpu_supports(e));
+    // them, token models on `gpu::tfm::TfmGpu`.
+    let on_gpu = gpu && (e.model != Model::Kan || crate::gpu::kan::gpu_supports(e));
     if gpu && !on_gpu {
         eprintln!("grokpad: notice: this model={} sweep trains on the CPU reference", url::model_name(e.model));
     }
@@ -36,6 +36,7 @@ pub fn run_sweep(
         match (&ctx, s) {
             (Some(c), ModelSetup::Mlp(s)) => Ok(Box::new(GpuBackend::new(c.clone(), s, 0)?)),
             (Some(c), ModelSetup::Kan(s)) => Ok(Box::new(crate::gpu::kan::KanGpu::new(c.clone(), s, 0)?)),
+            (Some(c), ModelSetup::Tfm(s)) => Ok(Box::new(crate::gpu::tfm::TfmGpu::new(c.clone(), s, 0)?)),
             (_, s) => Ok(crate::sweep::models::cpu_backend(s)),
         }
     };

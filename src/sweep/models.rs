@@ -68,7 +68,7 @@ pub fn cpu_backend(s: ModelSetup) -> Box<dyn Backend> {
 
 /// The KAN of `e` for `models` models (as `engine::kan::setup` lays it out).
 pub fn kan_layout(e: &Experiment, models: usize) -> KanLayout {
-    KanLayout::new(&e.widths(), e.grid as usize, e.order as usize, head_of(e), models)
+    KanLayout::new(&e.widths(), e.grid as usize, e.order as usize, head_of(e), models).with_basis(e.basis)
 }
 
 /// `e` with `seeds` models.

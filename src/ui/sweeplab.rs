@@ -62,11 +62,11 @@ pub fn start(e: &Experiment, gpu: Option<Arc<GpuContext>>) {
             (Work::Train(Box::new(SweepRun::with_padding(e, gpu.is_some()))), None)
         };
         // KANs train on WebGPU only when the link asks for it and the GPU path supports them
-        // (as `runner::Runner::build`); token models on the CPU reference.
+        // (as `runner::Runner::build`); token models on WebGPU unless the link asks for the CPU.
         let gpu = match e.model {
             Model::Mlp => gpu,
             Model::Kan => gpu.filter(|_| e.backend == BackendChoice::Webgpu && crate::gpu::kan::gpu_supports(e)),
-            Model::Emb | Model::Tfm => None,
+            Model::Emb | Model::Tfm => gpu.filter(|_| e.backend != BackendChoice::Cpu),
         };
         let finished = matches!(work, Work::Frozen(_)).then(now_ms);
         Driver { exp: e.clone(), work, gpu, started: t, finished, drawn: 0.0, error }
@@ -93,6 +93,7 @@ pub fn after_frame(status: RwSignal<String>, running: bool) {
                 match (&gpu, setup) {
                     (Some(c), ModelSetup::Mlp(s)) => Ok(Box::new(GpuBackend::new(c.clone(), s, 0)?)),
                     (Some(c), ModelSetup::Kan(s)) => Ok(Box::new(crate::gpu::kan::KanGpu::new(c.clone(), s, 0)?)),
+                    (Some(c), ModelSetup::Tfm(s)) => Ok(Box::new(crate::gpu::tfm::TfmGpu::new(c.clone(), s, 0)?)),
                     (_, s) => Ok(cpu_backend(s)),
                 }
             };
