@@ -83,7 +83,8 @@ pub struct SweepRun {
     active: Option<Active>,
     record_at: Vec<u64>,
     seeds: usize,
-    /// Whether clean/noisy train accuracy is recorded (classification with label noise).
+    /// Whether clean/noisy train accuracy is recorded (classification with label noise: `flip`,
+    /// random labels, or `corrupt` on `mod`/`digits`).
     memo: bool,
 }
 
@@ -116,7 +117,8 @@ impl SweepRun {
             .iter()
             .map(|p| PointResult { value: p.value, value2: p.value2, rows: vec![], seeds: vec![] })
             .collect();
-        let memo = !e.is_regression() && (e.flip > 0.0 || e.labels == Labels::Random)
+        let noisy = e.flip > 0.0 || e.labels == Labels::Random || (e.data.is_vector() && e.corrupt > 0.0);
+        let memo = !e.is_regression() && noisy
             || matches!(e.sweep, crate::experiment::SweepAxis::Flip)
             || matches!(e.sweep2, crate::experiment::SweepAxis::Flip);
         SweepRun {
