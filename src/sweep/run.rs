@@ -88,7 +88,8 @@ pub struct SweepRun {
     active: Option<Active>,
     record_at: Vec<u64>,
     seeds: usize,
-    /// Whether clean/noisy train accuracy is recorded (classification with label noise).
+    /// Whether clean/noisy train accuracy is recorded (classification with label noise: `flip`,
+    /// random labels, or `corrupt` on `mod`/`digits`).
     memo: bool,
 }
 
@@ -123,9 +124,12 @@ impl SweepRun {
             .collect();
         // Clean/noisy train accuracy reads MLP parameters (as the single run's CLI JSON).
         let mlp = e.model == crate::experiment::Model::Mlp;
-        let memo = !e.is_regression() && (e.flip > 0.0 || e.labels == Labels::Random)
-            || matches!(e.sweep, crate::experiment::SweepAxis::Flip)
-            || matches!(e.sweep2, crate::experiment::SweepAxis::Flip);
+        let noisy = e.flip > 0.0 || e.labels == Labels::Random || (e.data.is_vector() && e.corrupt > 0.0);
+        let memo = !e.is_regression() && noisy
+            || [e.sweep, e.sweep2].iter().any(|a| {
+                use crate::experiment::SweepAxis::{Corrupt, Flip};
+                matches!(a, Flip) || matches!(a, Corrupt) && e.data.is_vector()
+            });
         SweepRun {
             exp: e.clone(),
             points,
