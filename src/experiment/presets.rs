@@ -147,6 +147,13 @@ pub const PRESETS: &[Preset] = &[
         "v=1&data=mod&train=0.8&layers=128&act=relu&loss=ce&opt=adamw&lr=0.01&bs=1000&steps=8000&logx=1&corrupt=0.05",
     ),
     p(
+        "grok-pair-mlp",
+        "Grokking in PAIR's 24-neuron embedding MLP: a + b mod 67",
+        "PAIR's notebook model: a 500-wide embedding E tied between a, b and the output (logits = ReLU(E[a]·W_h + E[b]·W_h)·W_o·Eᵀ), 24 hidden units, full-batch AdamW (lr 0.001, β2 0.98, wd 1): the training pairs are memorized within ~300 steps while test accuracy stays near 40 % (the mirror (b, a) of a training pair is a test pair here; PAIR trains on a ≤ b only); generalization follows tens of thousands of steps later (log axis).",
+        "Pearce, Ghandeharioun, Hussein, Thain, Wattenberg & Dixon 2023, Do Machine Learning Models Memorize or Generalize? (PAIR explorable)",
+        "v=1&data=mod&p=67&train=0.4&model=emb&layers=500,24&loss=ce&opt=adamw&lr=0.001&beta2=0.98&bs=10000&wd=1&steps=50000&logx=1",
+    ),
+    p(
         "grok-nanda",
         "Grokking in a one-layer transformer: a + b mod 113",
         "Nanda et al.'s setup (d_model 128, 4 heads, d_mlp 512, no LayerNorm, full-batch AdamW, wd 1): train accuracy saturates within a few hundred steps, test accuracy follows thousands of steps later (log axis); about 14 GFLOP a step: the transformer trains on the CPU reference so far, so this runs natively (grokpad run --preset grok-nanda), and the page says it is too large.",

@@ -146,6 +146,22 @@ impl Net {
         (loss, correct)
     }
 
+    /// Floating-point work of one pass over `n` examples per model, all models: the forward
+    /// pass, or with `backward` a training step (forward and backward, ≈ 3× the forward).
+    /// `emb` and `tfm`: 2 FLOP per parameter and token (the transformer's 3 tokens, the
+    /// embedding MLP's readout); `pair` computes its [p, H] tables E·W_h and W_o·Eᵀ once per
+    /// pass (2·p·D·H each), then 2·H·p per example, so PAIR's D = 500 costs little more
+    /// than H = 24 alone.
+    pub fn flops(&self, n: usize, backward: bool) -> f64 {
+        let n = n as f64;
+        let fwd = match self {
+            Net::Emb(l) => 2.0 * (l.hidden * l.classes) as f64 * n,
+            Net::Tfm(l) => 2.0 * l.p as f64 * SEQ as f64 * n,
+            Net::Pair(l) => 4.0 * (l.classes * l.embed * l.hidden) as f64 + 2.0 * (l.hidden * l.classes) as f64 * n,
+        };
+        fwd * if backward { 3.0 } else { 1.0 } * self.models() as f64
+    }
+
     /// Model `m`'s embedding of the residues 0…p−1: [p, width] (`emb`: E [p, H]; `tfm`:
     /// W_E without the '=' row, [p, d_model]; `pair`: E [p, D]).
     pub fn embedding_matrix(&self, params: &[f32], m: usize) -> Vec<f32> {
@@ -162,6 +178,18 @@ mod tests {
     use super::*;
     use crate::core::data::modular;
     use crate::core::data::DataSpec;
+
+    #[test]
+    fn work_estimates() {
+        let pair = Net::Pair(PairLayout::new(67, 500, 24, 1));
+        // PAIR at p = 67: two 67·500·24 tables, then 2·24·67 per example; a step ≈ 3 passes.
+        assert_eq!(pair.flops(1000, false), 4.0 * 67.0 * 500.0 * 24.0 + 2.0 * 24.0 * 67.0 * 1000.0);
+        assert_eq!(pair.flops(1000, true), 3.0 * pair.flops(1000, false));
+        let emb = Net::Emb(EmbLayout::new(67, 24, 2));
+        assert_eq!(emb.flops(10, false), 2.0 * 2.0 * 24.0 * 67.0 * 10.0, "two models");
+        let tfm = Net::Tfm(TfmLayout::new(7, 8, 2, 1, 0, false, 1));
+        assert_eq!(tfm.flops(1, false), 2.0 * tfm.p() as f64 * 3.0);
+    }
 
     #[test]
     fn tokens_read_back_the_one_hot_pairs() {
