@@ -149,7 +149,7 @@ pub const PRESETS: &[Preset] = &[
     p(
         "grok-pair-mlp",
         "Grokking in PAIR's 24-neuron embedding MLP: a + b mod 67",
-        "PAIR's notebook model: a 500-wide embedding E tied between a, b and the output (logits = ReLU(E[a]·W_h + E[b]·W_h)·W_o·Eᵀ), 24 hidden units, full-batch AdamW (lr 0.001, β2 0.98, wd 1): the training pairs are memorized within ~300 steps while test accuracy stays near 40 % (the mirror (b, a) of a training pair is a test pair here; PAIR trains on a ≤ b only); generalization follows tens of thousands of steps later (log axis).",
+        "PAIR's notebook model: a 500-wide embedding E tied between a, b and the output (logits = ReLU(E[a]·W_h + E[b]·W_h)·W_o·Eᵀ), 24 hidden units, full-batch AdamW (lr 0.001, β2 0.98, wd 1): the training pairs are memorized within a few hundred steps while test accuracy stays near 40 % (the mirror (b, a) of a training pair is a test pair here; PAIR trains on a ≤ b only); PAIR's notebook passes 95 % test accuracy only near step 40,000 (log axis).",
         "Pearce, Ghandeharioun, Hussein, Thain, Wattenberg & Dixon 2023, Do Machine Learning Models Memorize or Generalize? (PAIR explorable)",
         "v=1&data=mod&p=67&train=0.4&model=emb&layers=500,24&loss=ce&opt=adamw&lr=0.001&beta2=0.98&bs=10000&wd=1&steps=50000&logx=1",
     ),
