@@ -2,7 +2,7 @@
 //! - the embedding gather / scatter-add op against central finite differences (`core::check`,
 //!   ε and tolerance as in `tests/ops.rs`);
 //! - whole-model gradient checks: the gradient out of `Net::grad` (softmax cross-entropy of
-//!   `model=emb` and of `model=tfm` with and without LayerNorm, MLP or attention-only, 1 and 2
+//!   `model=emb` (collapsed, and PAIR's factored `layers=D,H`) and of `model=tfm` with and without LayerNorm, MLP or attention-only, 1 and 2
 //!   blocks, 2 models on the model axis) against FD of the mean loss of the same forward pass
 //!   (f32 forward, f64 accumulation of the loss). ReLU kinks: cases are redrawn until no ReLU
 //!   pre-activation (embedding MLP, transformer MLP blocks) lies within `KINK` of 0;
@@ -15,7 +15,7 @@
 use grokpad::core::check::{check_grad, fd_grad};
 use grokpad::core::ops::{dense_fwd, embed_bwd, embed_fwd, Act, EmbedDims};
 use grokpad::core::rng::Rng;
-use grokpad::core::tfm::{attention_pattern, EmbLayout, Net, TfmLayout, Tokens};
+use grokpad::core::tfm::{attention_pattern, EmbLayout, Net, PairLayout, TfmLayout, Tokens};
 use grokpad::engine::tfm::{setup, TfmCpu};
 use grokpad::experiment::url::decode;
 use grokpad::train::Session;
@@ -105,6 +105,72 @@ fn emb_model_gradient_matches_finite_differences() {
         }
     };
     check_net("emb", &net, &params, &ids, &y, b);
+}
+
+/// PAIR's factored model computed naively in f64: ReLU((E[a] + E[b])·W_h)·W_o·Eᵀ of model `mi`.
+fn pair_logits(l: &PairLayout, params: &[f32], mi: usize, a: usize, b: usize) -> (Vec<f64>, Vec<f64>) {
+    let (c, d, h) = (l.classes, l.embed, l.hidden);
+    let pm = &params[mi * l.p..(mi + 1) * l.p];
+    let e = |t: usize, k: usize| pm[t * d + k] as f64;
+    let pre: Vec<f64> =
+        (0..h).map(|j| (0..d).map(|k| (e(a, k) + e(b, k)) * pm[l.w_h() + k * h + j] as f64).sum()).collect();
+    let out: Vec<f64> =
+        (0..d).map(|k| (0..h).map(|j| pre[j].max(0.0) * pm[l.w_o() + j * d + k] as f64).sum()).collect();
+    ((0..c).map(|t| (0..d).map(|k| out[k] * e(t, k)).sum()).collect(), pre)
+}
+
+#[test]
+fn pair_model_is_pairs_formula_and_its_gradient_matches_finite_differences() {
+    let (p, d, h, m, b) = (5, 6, 4, 2, 6);
+    let l = PairLayout::new(p, d, h, m);
+    assert_eq!((l.p, l.w_h(), l.w_o()), (5 * 6 + 2 * 6 * 4, 30, 54));
+    assert!(l.decay_mask().iter().all(|&v| v == 1.0), "every tensor is a matrix");
+    let net = Net::Pair(l);
+    let mut r = Rng::new(12, 0);
+    let (ids, y, params) = loop {
+        let (ids, y) = batch(&mut r, p, m, b, false);
+        let params = rand_vec(&mut r, m * net.p(), -1.0, 1.0);
+        let away = (0..m * b).all(|k| {
+            let (_, pre) = pair_logits(&l, &params, k / b, ids[2 * k] as usize, ids[2 * k + 1] as usize);
+            pre.iter().all(|v| v.abs() > KINK as f64)
+        });
+        if away {
+            break (ids, y, params);
+        }
+    };
+    let logits = net.logits(&params, &Tokens { ids: &ids, n: b, stride_m: 2 * b });
+    for k in 0..m * b {
+        let (want, _) = pair_logits(&l, &params, k / b, ids[2 * k] as usize, ids[2 * k + 1] as usize);
+        for (t, w) in want.iter().enumerate() {
+            assert!((logits[k * p + t] as f64 - w).abs() < 1e-4 * (1.0 + w.abs()), "example {k} class {t}");
+        }
+    }
+    check_net("pair", &net, &params, &ids, &y, b);
+    // The unembedding is Eᵀ: E's gradient also flows from the output side (all rows of E,
+    // not only those of the tokens seen).
+    let mut g = vec![0.0; l.p];
+    let single = Net::Pair(PairLayout::new(p, d, h, 1));
+    single.grad(&params[..l.p], &Tokens { ids: &[0, 0], n: 1, stride_m: 2 }, &[1], 0.0, &mut g);
+    assert!((0..d).any(|k| g[3 * d + k] != 0.0), "row 3 of E moves through the tied unembedding");
+}
+
+#[test]
+fn pair_init_follows_haiku() {
+    let l = PairLayout::new(67, 500, 24, 2);
+    let w = l.init(165);
+    assert_ne!(w[..l.p], w[l.p..], "seed + m per model");
+    let std = |x: &[f32]| (x.iter().map(|&v| (v as f64).powi(2)).sum::<f64>() / x.len() as f64).sqrt();
+    let max = |x: &[f32]| x.iter().fold(0.0f32, |a, &v| a.max(v.abs())) as f64;
+    // Truncated at two stds of the untruncated draw: E's std √(2/67), W_h's 0.88/√500, W_o's 0.88/√24.
+    let (e, wh, wo) = (&w[..l.w_h()], &w[l.w_h()..l.w_o()], &w[l.w_o()..l.p]);
+    for (x, want, cut) in [
+        (e, (2.0f64 / 67.0).sqrt(), 2.0 * (2.0f64 / 67.0).sqrt() / 0.8796),
+        (wh, 0.8796 / 500f64.sqrt(), 2.0 / 500f64.sqrt()),
+        (wo, 0.8796 / 24f64.sqrt(), 2.0 / 24f64.sqrt()),
+    ] {
+        assert!((std(x) / want - 1.0).abs() < 0.05, "std {} vs {want}", std(x));
+        assert!(max(x) <= cut + 1e-6, "truncated at {cut}: {}", max(x));
+    }
 }
 
 #[test]

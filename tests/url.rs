@@ -904,9 +904,13 @@ fn token_model_keys() {
     let (e, n) = one("data=xor&model=tfm", "model");
     assert_eq!(e.model, Model::Mlp);
     assert!(n.message.contains("data=mod"), "{n:?}");
-    // emb has one hidden layer; sweeps, random features and scores are for MLPs.
+    // emb has one hidden width H, or D,H (PAIR's factored form with a D-wide tied embedding);
+    // sweeps, random features and scores are for MLPs.
     assert_eq!(one("data=mod&model=emb&layers=", "layers").0.layers, vec![24]);
-    assert_eq!(one("data=mod&model=emb&layers=16,8", "layers").0.layers, vec![16]);
+    assert_eq!(clean("data=mod&model=emb&layers=16,8").layers, vec![16, 8]);
+    let (e, n) = one("data=mod&model=emb&layers=16,8,4", "layers");
+    assert_eq!(e.layers, vec![16]);
+    assert!(n.message.contains("D,H"), "{n:?}");
     let d = decode("data=mod&model=tfm&sweep=width&sweep_values=1,2");
     let keys: Vec<&str> = d.notices.iter().map(|n| n.key.as_str()).collect();
     assert_eq!(keys, ["sweep", "sweep_values"]);

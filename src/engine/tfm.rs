@@ -9,7 +9,7 @@
 use super::{reduce_stats, Backend, Snapshot, Stats};
 use crate::core::data::{self, Data, Split};
 use crate::core::optim::{grad_norms, norms, update, Masks, Method, StepHyper};
-use crate::core::tfm::{tokens, EmbLayout, Net, TfmLayout, Tokens};
+use crate::core::tfm::{tokens, EmbLayout, Net, PairLayout, TfmLayout, Tokens};
 use crate::experiment::{Experiment, Model, Optimizer};
 
 /// Everything a token-model backend is built from.
@@ -27,12 +27,16 @@ pub struct TfmSetup {
 }
 
 /// The token model of `e` (`None` unless `model` is `emb` or `tfm`): `emb` of hidden width
-/// `layers[0]` (24 when none); `tfm` of `d_model`, `heads`, `tfm_layers`, `d_mlp`, `ln`;
-/// seeds `seed + m`.
+/// `layers[0]` (24 when none), or with two widths `layers=D,H` PAIR's factored form
+/// (`core::tfm::pair`: a D-wide tied embedding, H hidden units); `tfm` of `d_model`, `heads`,
+/// `tfm_layers`, `d_mlp`, `ln`; seeds `seed + m`.
 pub fn net_of(e: &Experiment) -> Option<Net> {
     let (p, models) = (e.modulus(), e.seeds.max(1) as usize);
     match e.model {
-        Model::Emb => Some(Net::Emb(EmbLayout::new(p, e.layers.first().map_or(24, |&w| w as usize), models))),
+        Model::Emb => match e.layers[..] {
+            [d, h, ..] => Some(Net::Pair(PairLayout::new(p, d as usize, h as usize, models))),
+            _ => Some(Net::Emb(EmbLayout::new(p, e.layers.first().map_or(24, |&w| w as usize), models))),
+        },
         Model::Tfm => {
             let (d, h, l, f) = (e.d_model as usize, e.heads as usize, e.tfm_layers as usize, e.d_mlp as usize);
             Some(Net::Tfm(TfmLayout::new(p, d, h, l, f, e.ln, models)))

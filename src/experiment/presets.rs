@@ -147,9 +147,16 @@ pub const PRESETS: &[Preset] = &[
         "v=1&data=mod&train=0.8&layers=128&act=relu&loss=ce&opt=adamw&lr=0.01&bs=1000&steps=8000&logx=1&corrupt=0.05",
     ),
     p(
+        "grok-pair-mlp",
+        "Grokking in PAIR's 24-neuron embedding MLP: a + b mod 67",
+        "PAIR's notebook model: a 500-wide embedding E tied between a, b and the output (logits = ReLU(E[a]·W_h + E[b]·W_h)·W_o·Eᵀ), 24 hidden units, full-batch AdamW (lr 0.001, β2 0.98, wd 1): train accuracy passes 99 % by step 500 with test accuracy near 50 %; test accuracy passes 95 % near step 2,500 and reaches 100 % by 3,500 (log axis). PAIR's notebook needs ~40,000 steps: it trains on pairs a ≤ b only, while here the mirror (b, a) of a training pair is a test pair, so 40 % of the ordered pairs cover ~64 % of PAIR's unordered ones.",
+        "Pearce, Ghandeharioun, Hussein, Thain, Wattenberg & Dixon 2023, Do Machine Learning Models Memorize or Generalize? (PAIR explorable)",
+        "v=1&data=mod&p=67&train=0.4&model=emb&layers=500,24&loss=ce&opt=adamw&lr=0.001&beta2=0.98&bs=10000&wd=1&steps=6000&logx=1",
+    ),
+    p(
         "grok-nanda",
         "Grokking in a one-layer transformer: a + b mod 113",
-        "Nanda et al.'s setup (d_model 128, 4 heads, d_mlp 512, no LayerNorm, full-batch AdamW, wd 1): train accuracy saturates within a few hundred steps, test accuracy follows thousands of steps later (log axis); about 14 GFLOP a step: the transformer trains on the CPU reference so far, so this runs natively (grokpad run --preset grok-nanda), and the page says it is too large.",
+        "Nanda et al.'s setup (d_model 128, 4 heads, d_mlp 512, no LayerNorm, full-batch AdamW, wd 1): train accuracy saturates within a few hundred steps, test accuracy follows thousands of steps later (log axis); about 14 GFLOP a step: the page trains it on WebGPU (slow on a software adapter; a real GPU is needed for the full run), the CPU reference runs it natively (grokpad run --preset grok-nanda).",
         "Nanda et al. 2023, Progress measures for grokking via mechanistic interpretability",
         "v=1&data=mod&train=0.3&loss=ce&opt=adamw&lr=0.001&beta2=0.98&sched=warmup&warmup=10&bs=10000&wd=1&steps=40000&logx=1&p=113&model=tfm",
     ),

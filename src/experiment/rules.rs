@@ -53,9 +53,10 @@ pub(super) fn prime(n: &mut Notes, raw: &str) -> u32 {
 
 /// The token models (`model=emb`, `model=tfm`) read the pair (a, b) of `data=mod` as tokens and
 /// train one plain run: other data moves them to `mlp`; random features and scores are off for
-/// them (their sweep axes: `sweepkeys::axis_refusal`); `emb` has exactly one hidden width
-/// (PAIR's 24 when none is given); `tfm` needs `heads` to divide `d_model` (the largest divisor
-/// not above `heads` is used). Each reported.
+/// them (their sweep axes: `sweepkeys::axis_refusal`); `emb` has one hidden width (PAIR's 24
+/// when none is given), or two (`D,H`: PAIR's factored form with a D-wide tied embedding,
+/// `core::tfm::pair`); `tfm` needs `heads` to divide `d_model` (the largest divisor not above
+/// `heads` is used). Each reported.
 pub(super) fn token_models(e: &mut Experiment, n: &mut Notes) {
     use super::types::{Model, ScoreKind};
     if !matches!(e.model, Model::Emb | Model::Tfm) {
@@ -80,10 +81,11 @@ pub(super) fn token_models(e: &mut Experiment, n: &mut Notes) {
         e.prune = 0.0;
     }
     match e.model {
-        Model::Emb if e.layers.len() != 1 => {
+        Model::Emb if e.layers.is_empty() || e.layers.len() > 2 => {
             let raw = e.layers.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
             let w = e.layers.first().copied().unwrap_or(24);
-            n.push("layers", &raw, format_args!("model=emb has one hidden layer, using width {w}"));
+            let why = format_args!("model=emb takes a hidden width H or an embedding and hidden width D,H; using {w}");
+            n.push("layers", &raw, why);
             e.layers = vec![w];
         }
         Model::Tfm if !e.d_model.is_multiple_of(e.heads.max(1)) => {

@@ -2,6 +2,7 @@
 //! them on canvases (plotters-canvas), tests and the CLI render them to SVG or bitmaps.
 //! Colours follow TensorFlow Playground's heatmap convention (orange = negative, blue = positive).
 
+pub mod attn;
 pub mod boundary;
 pub mod curves;
 pub mod fit;

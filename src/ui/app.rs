@@ -8,6 +8,7 @@ use super::dataedit::DataEditor;
 use super::diagram::NetDiagram;
 use super::draw::{self, CHARTS};
 use super::grok::GrokPanel;
+use super::grokattn::AttnPanel;
 use super::kancompare::KanVsMlpPanel;
 use super::kanpanel::KanDiagramPanel;
 use super::network::{NetworkPanel, TrainingPanel};
@@ -431,6 +432,7 @@ pub fn App() -> impl IntoView {
                     </div>
                 </div>
                 <Show when=move || mlp() && exp.with(super::grok::shown)><GrokPanel exp=exp runner=runner /></Show>
+                <Show when=move || exp.with(super::grokattn::shown)><AttnPanel exp=exp runner=runner /></Show>
                 <Show when=move || !kan() fallback=move || view! { <KanDiagramPanel exp=exp runner=runner note=edit_note error=ui.error /> }>
                     <Show when=mlp><NetDiagram exp=exp runner=runner /></Show>
                 </Show>

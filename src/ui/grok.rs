@@ -4,7 +4,8 @@
 //! neurons' IPR and a button that prunes the memorizing (lowest-IPR) neurons and shows the
 //! accuracies before and after (Doshi et al. 2024). The measures come from the weights the
 //! runner reads back (`Runner::latest`, about once a second), computed on the CPU
-//! (`train::progress`); the logic is in `grok_logic.rs`.
+//! (`train::progress`); the logic is in `grok_logic.rs`. For `model=tfm` the attention panel
+//! (`grokattn.rs`) is redrawn from here too.
 
 use super::grok_logic as logic;
 use super::runner::Runner;
@@ -59,6 +60,7 @@ pub fn redraw(r: &Runner, e: &Experiment) {
     if !shown(e) {
         return;
     }
+    super::grokattn::redraw(r, e);
     let (Some(layout), Some(((params, _, _), step))) = (r.layout.as_ref(), r.latest.as_ref()) else { return };
     let fresh = REPORT.with(|c| c.borrow().as_ref().is_none_or(|(_, s)| s != step));
     if !fresh {
@@ -101,6 +103,7 @@ pub fn redraw(r: &Runner, e: &Experiment) {
 /// Forget the measures (new session).
 pub fn clear() {
     REPORT.with(|c| *c.borrow_mut() = None);
+    super::grokattn::clear();
 }
 
 fn css(c: (u8, u8, u8)) -> String {

@@ -1,8 +1,12 @@
 //! The grokking panel's pure logic (unit-tested natively; the DOM is in `grok.rs`): the cells
 //! of the a × b table from the session's splits and the per-example correctness of the latest
-//! snapshot, and the panel's read-outs (key frequencies, IPR summary, pruning result).
+//! snapshot, the panel's read-outs (key frequencies, IPR summary, pruning result), and the
+//! transformer's attention panel: the chosen input (a, b), its patterns and the model's answer.
 
+use crate::core::data::modular::apply;
 use crate::core::data::Split;
+use crate::core::tfm::{attention_pattern, Net, TfmLayout, Tokens, SEQ};
+use crate::experiment::{Experiment, ModOp, Model};
 use crate::plot::grok::Cell;
 use crate::train::progress::{Accs, Prune, Report};
 
@@ -89,6 +93,102 @@ pub fn report_text(r: &Report) -> String {
     )
 }
 
+/// The attention panel's default input (a, b).
+pub const ATTN_DEFAULT: (usize, usize) = (1, 2);
+
+/// The panel's input fields read as (a, b), each reduced mod p; a field that is not a
+/// non-negative integer reads as its `ATTN_DEFAULT` value.
+pub fn attn_input(a: &str, b: &str, p: usize) -> (usize, usize) {
+    let p = p.max(1);
+    let read = |s: &str, d: usize| s.trim().parse::<usize>().unwrap_or(d) % p;
+    (read(a, ATTN_DEFAULT.0), read(b, ATTN_DEFAULT.1))
+}
+
+/// What the attention panel shows for one input of model 0.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttnView {
+    pub a: usize,
+    pub b: usize,
+    pub blocks: usize,
+    pub heads: usize,
+    /// [blocks, heads, 3, 3]: query row, key column (`core::tfm::attention_pattern`).
+    pub pattern: Vec<f32>,
+    /// a ∘ b mod p (`None` for a division by 0).
+    pub answer: Option<usize>,
+    /// The model's argmax at '=' (`None` when its logits are not finite).
+    pub predicted: Option<usize>,
+}
+
+/// The attention patterns and the answer of model 0 of `e`'s transformer on (a, b) (taken
+/// mod p), from the parameters `params` ([M, P] or model 0's [P]); `None` unless `e` is a
+/// `model=tfm` experiment whose parameters `params` can hold.
+pub fn attn_view(e: &Experiment, params: &[f32], a: usize, b: usize) -> Option<AttnView> {
+    if e.model != Model::Tfm {
+        return None;
+    }
+    let Some(Net::Tfm(l)) = crate::engine::tfm::net_of(e) else { return None };
+    if params.len() < l.p || l.p == 0 {
+        return None;
+    }
+    let blocks = l.blocks.len();
+    let one = TfmLayout { models: 1, ..l };
+    let p = one.classes.max(1);
+    let (a, b) = (a % p, b % p);
+    let w = &params[..one.p];
+    let pattern = attention_pattern(&one, w, a, b);
+    let ids: [u32; SEQ] = [a as u32, b as u32, p as u32];
+    let logits = Net::Tfm(one.clone()).logits(w, &Tokens { ids: &ids, n: 1, stride_m: 0 });
+    let predicted = logits
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .max_by(|x, y| x.1.total_cmp(y.1))
+        .filter(|_| logits.iter().all(|v| v.is_finite()))
+        .map(|(k, _)| k);
+    let answer = (!(e.op == ModOp::Div && b == 0)).then(|| apply(e.op, a as u64, b as u64, p as u64) as usize);
+    Some(AttnView { a, b, blocks, heads: one.heads, pattern, answer, predicted })
+}
+
+/// "a ∘ b" of `op` written with the values (`1 + 2`, `1² + 2²`, …).
+pub fn formula(op: ModOp, a: usize, b: usize) -> String {
+    match op {
+        ModOp::Add => format!("{a} + {b}"),
+        ModOp::Sub => format!("{a} − {b}"),
+        ModOp::Mul => format!("{a} × {b}"),
+        ModOp::Div => format!("{a} ÷ {b}"),
+        ModOp::Sq => format!("{a}² + {b}²"),
+        ModOp::Cube => format!("{a}³ + {a}·{b}"),
+    }
+}
+
+/// The panel's read-out: "1 + 2 mod 7 = 3 · model 0 answers 3 (right) at step 500".
+pub fn attn_text(v: &AttnView, op: ModOp, p: usize, step: u64) -> String {
+    let f = formula(op, v.a, v.b);
+    let ans = v.answer.map_or("undefined".to_string(), |c| c.to_string());
+    let said = match (v.predicted, v.answer) {
+        (None, _) => "model 0's logits are not finite".to_string(),
+        (Some(k), Some(c)) => format!("model 0 answers {k} ({})", if k == c { "right" } else { "wrong" }),
+        (Some(k), None) => format!("model 0 answers {k}"),
+    };
+    format!("{f} mod {p} = {ans} · {said} at step {step}")
+}
+
+/// The pair (a, b) under the canvas pixel (x, y) of the a × b table drawn by
+/// `plot::grok::draw_table` on a `w × h` canvas (row a from the top, column b from the left, in
+/// the largest centred square); `None` outside the table.
+pub fn table_pick(w: f64, h: f64, p: usize, x: f64, y: f64) -> Option<(usize, usize)> {
+    let side = w.min(h);
+    if p == 0 || side <= 0.0 || !x.is_finite() || !y.is_finite() {
+        return None;
+    }
+    let (x0, y0) = ((w - side) / 2.0, (h - side) / 2.0);
+    let (u, v) = ((x - x0) / side, (y - y0) / side);
+    if !(0.0..1.0).contains(&u) || !(0.0..1.0).contains(&v) {
+        return None;
+    }
+    Some(((v * p as f64) as usize, (u * p as f64) as usize))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +240,77 @@ mod tests {
         };
         let s = report_text(&r);
         assert!(s.contains("embedding: 1 ·") && s.contains("use 1 frequencies") && s.contains("(1 of 2 below"), "{s}");
+    }
+
+    fn tfm(extra: &str) -> Experiment {
+        let url = format!("v=1&data=mod&p=7&model=tfm&d_model=8&heads=2&tfm_layers=2&d_mlp=0&seeds=2{extra}");
+        crate::experiment::url::decode(&url).experiment
+    }
+
+    #[test]
+    fn table_pick_inverts_the_table_geometry() {
+        // 300 × 300, p = 3: cells of 100 px, row a from the top.
+        assert_eq!(table_pick(300.0, 300.0, 3, 150.0, 50.0), Some((0, 1)));
+        assert_eq!(table_pick(300.0, 300.0, 3, 0.0, 299.9), Some((2, 0)));
+        assert_eq!(table_pick(300.0, 300.0, 3, 300.0, 10.0), None);
+        // Wider than tall: the square is centred (x 100..300 on a 400 × 200 canvas).
+        assert_eq!(table_pick(400.0, 200.0, 2, 99.0, 50.0), None);
+        assert_eq!(table_pick(400.0, 200.0, 2, 250.0, 50.0), Some((0, 1)));
+        assert_eq!(table_pick(300.0, 300.0, 0, 10.0, 10.0), None);
+        assert_eq!(table_pick(0.0, 300.0, 3, 0.0, 0.0), None);
+        assert_eq!(table_pick(300.0, 300.0, 3, f64::NAN, 0.0), None);
+    }
+
+    #[test]
+    fn attention_input_reads_the_fields_mod_p() {
+        assert_eq!(attn_input("3", " 4 ", 7), (3, 4));
+        assert_eq!(attn_input("9", "x", 7), (2, 2));
+        assert_eq!(attn_input("", "-1", 5), ATTN_DEFAULT);
+        assert_eq!(attn_input("5", "6", 0), (0, 0), "p = 0 must not divide by zero");
+    }
+
+    #[test]
+    fn attention_view_is_model_0s_pattern_and_answer() {
+        let e = tfm("");
+        let Some(Net::Tfm(l)) = crate::engine::tfm::net_of(&e) else { panic!("not a transformer") };
+        assert_eq!((l.models, l.blocks.len(), l.heads), (2, 2, 2));
+        let params = Net::Tfm(l.clone()).init(3);
+        let v = attn_view(&e, &params, 10, 5).expect("a view");
+        assert_eq!((v.a, v.b, v.blocks, v.heads), (3, 5, 2, 2), "a is taken mod 7");
+        assert_eq!(v.pattern, attention_pattern(&l, &params[..l.p], 3, 5));
+        assert_eq!(v.answer, Some(1));
+        // The prediction is the argmax of model 0's logits through the two-model layout.
+        let ids = [3, 5, 7, 3, 5, 7];
+        let logits = Net::Tfm(l.clone()).logits(&params, &Tokens { ids: &ids, n: 1, stride_m: 3 });
+        let best = (0..7).max_by(|&x, &y| logits[x].total_cmp(&logits[y])).unwrap();
+        assert_eq!(v.predicted, Some(best));
+        let t = attn_text(&v, e.op, 7, 40);
+        let verdict = if best == 1 { "(right)" } else { "(wrong)" };
+        assert!(
+            t.starts_with("3 + 5 mod 7 = 1 · model 0 answers") && t.contains(verdict) && t.ends_with("step 40"),
+            "{t}"
+        );
+        // Model 1's weights alone (a [P] slice) give model 1's pattern.
+        let one = attn_view(&e, &params[l.p..], 3, 5).unwrap();
+        assert_eq!(one.pattern, attention_pattern(&l, &params[l.p..], 3, 5));
+        assert_ne!(one.pattern, v.pattern);
+    }
+
+    #[test]
+    fn attention_view_degrades_cleanly() {
+        let e = tfm("");
+        let Some(Net::Tfm(l)) = crate::engine::tfm::net_of(&e) else { panic!() };
+        assert!(attn_view(&e, &vec![0.0; l.p - 1], 1, 2).is_none(), "too few parameters");
+        let mlp = crate::experiment::url::decode("v=1&data=mod&p=7").experiment;
+        assert!(attn_view(&mlp, &vec![0.0; l.p], 1, 2).is_none(), "no attention in an MLP");
+        let nan = vec![f32::NAN; l.p];
+        let v = attn_view(&e, &nan, 1, 2).unwrap();
+        assert_eq!(v.predicted, None);
+        assert!(attn_text(&v, e.op, 7, 0).contains("not finite"));
+        let div = tfm("&op=div");
+        let v = attn_view(&div, &Net::Tfm(l).init(1), 4, 0).unwrap();
+        assert_eq!(v.answer, None);
+        assert!(attn_text(&v, div.op, 7, 0).starts_with("4 ÷ 0 mod 7 = undefined"));
+        assert_eq!(formula(ModOp::Cube, 2, 3), "2³ + 2·3");
     }
 }

@@ -10,6 +10,7 @@ pub mod draw;
 pub mod export;
 pub mod grok;
 pub mod grok_logic;
+pub mod grokattn;
 pub mod kancompare;
 pub mod kanpanel;
 pub mod kanprune;

@@ -178,7 +178,7 @@ impl Runner {
             LAYOUT.with(|l| *l.borrow_mut() = None);
             let (d, s) = crate::engine::tfm::setup(e)?;
             crate::engine::tfm::check_size(&s)?;
-            if e.backend != BackendChoice::Cpu {
+            if e.backend != BackendChoice::Cpu && crate::gpu::tfm::gpu_supports(&s.net) {
                 if let Ok(ctx) = &gpu {
                     let label = ctx.label.clone();
                     let b = crate::gpu::tfm::TfmGpu::new(ctx.clone(), s, 0)?;
@@ -191,8 +191,9 @@ impl Runner {
             token_work_check(&s)?;
             let b = crate::engine::tfm::TfmCpu::new(s, 0);
             let note = match (&gpu, e.backend) {
-                (Err(why), BackendChoice::Auto | BackendChoice::Webgpu) => Some(format!("{why}; training on the CPU")),
-                _ => None,
+                (_, BackendChoice::Cpu) => None,
+                (Err(why), _) => Some(format!("{why}; training on the CPU")),
+                (Ok(_), _) => Some(crate::gpu::tfm::PAIR_ON_CPU.to_string()),
             };
             return Ok((
                 Session::new(e.clone(), d, Box::new(b), 0),
@@ -383,13 +384,11 @@ pub const CPU_STEP_FLOPS: f64 = 2e8;
 pub const CPU_EVAL_FLOPS: f64 = 2e9;
 
 /// The page's CPU budget for token models (`emb`, `tfm`) when there is no WebGPU (or the link
-/// asks for the CPU): about 6·P FLOP per token per example for a training step (3 tokens),
-/// 2·P per token for the evaluation, as for MLPs.
+/// asks for the CPU, or the model has no GPU plan): `Net::flops` of a training step and of the
+/// evaluation over all pairs.
 fn token_work_check(s: &crate::engine::tfm::TfmSetup) -> Result<(), String> {
-    let p = s.net.p() as f64 * s.net.models() as f64;
-    let tokens = crate::core::tfm::SEQ as f64;
-    let step = 6.0 * p * tokens * s.batch.min(s.train.len()).max(1) as f64;
-    let eval = 2.0 * p * tokens * (s.train.len() + s.test.len()) as f64;
+    let step = s.net.flops(s.batch.min(s.train.len()).max(1), true);
+    let eval = s.net.flops(s.train.len() + s.test.len(), false);
     if step > CPU_STEP_FLOPS * 5.0 || eval > CPU_EVAL_FLOPS * 5.0 {
         return Err(format!(
             "this model is too large for the page without WebGPU, where transformers and embedding MLPs train on the CPU \

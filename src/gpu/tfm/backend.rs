@@ -57,6 +57,7 @@ fn largest(s: &TfmSetup, n: usize) -> usize {
     let per = match &s.net {
         crate::core::tfm::Net::Emb(l) => l.hidden.max(c),
         crate::core::tfm::Net::Tfm(l) => (3 * crate::core::tfm::SEQ * (l.d_model + l.d_mlp) + 64).max(c),
+        crate::core::tfm::Net::Pair(l) => l.hidden.max(l.embed).max(c),
     };
     (m * n * per).max(m * s.net.p())
 }
@@ -65,6 +66,9 @@ impl TfmGpu {
     /// Upload `s` and record its plans. `Err` names the knobs when it does not fit the device.
     pub fn new(ctx: Arc<GpuContext>, s: TfmSetup, start_step: u64) -> Result<Self, String> {
         check_size(&s)?;
+        if !super::gpu_supports(&s.net) {
+            return Err(super::PAIR_ON_CPU.into());
+        }
         let (m, b, pp, c, w) = (s.net.models(), s.batch, s.net.p(), s.net.classes(), s.net.width());
         let (ntr, nte) = (s.train.len(), s.test.len());
         if ntr == 0 {

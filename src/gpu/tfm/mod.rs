@@ -14,6 +14,15 @@ mod record_tfm;
 
 pub use backend::TfmGpu;
 
+/// Whether [`TfmGpu`] trains `net`: PAIR's factored embedding MLP (`model=emb&layers=D,H`,
+/// `core::tfm::pair`) has no GPU plan yet and trains on the CPU reference.
+pub fn gpu_supports(net: &crate::core::tfm::Net) -> bool {
+    !matches!(net, crate::core::tfm::Net::Pair(_))
+}
+
+/// Why a token model trains on the CPU although the GPU was asked for.
+pub const PAIR_ON_CPU: &str = "PAIR's factored embedding MLP (model=emb with layers=D,H) trains on the CPU reference";
+
 use super::builder::{storage, Builder, Dispatch};
 use super::kernels::{groups, work, Dims, Slot, K, UNIFORM_STRIDE};
 use wgpu::Buffer;

@@ -102,6 +102,8 @@ pub fn record(r: &mut Rec, net: &Net, p: &Pass) -> Vec<Dispatch> {
     match net {
         Net::Emb(l) => emb(r, l, p),
         Net::Tfm(l) => super::record_tfm::tfm(r, l, p),
+        // `TfmGpu::new` refuses it (`gpu_supports`): nothing to record.
+        Net::Pair(_) => vec![],
     }
 }
 
