@@ -102,6 +102,7 @@ fn rebuild(rc: &Shared, ui: Ui, e: Experiment) {
             return;
         }
         super::sweeplab::start(&e, gpu.clone());
+        super::kancompare::set_gpu(gpu.clone());
         super::scorelab::start(&e, gpu);
         match built {
             Ok((s, info)) => {

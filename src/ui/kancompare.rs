@@ -3,18 +3,21 @@
 //! several grid sizes and their matched MLPs, all in frame-sized pieces (`kanrun::KanVsMlp`,
 //! as the sweep lab trains its points). These small models train on the wasm CPU path (the KAN
 //! backend is the CPU reference; tiny MLPs are no faster on WebGPU), so the numbers equal the
-//! CLI's. Two charts: test RMSE (test error for classification) against steps, and against
+//! CLI's; with `backend=webgpu` they train on WebGPU (`kanvs::gpu_backend`), as the link's run. Two charts: test RMSE (test error for classification) against steps, and against
 //! parameter count (`plot::kanvs`).
 
 use super::kanrun::KanVsMlp;
-use super::kanvs::{cpu_backend, Arch};
+use super::kanvs::{cpu_backend, gpu_backend, Arch};
 use super::runner::now_ms;
+use crate::experiment::BackendChoice;
 use crate::experiment::{Experiment, Model};
+use crate::gpu::GpuContext;
 use crate::plot::kanvs::{draw_scaling, draw_steps};
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use std::cell::RefCell;
+use std::sync::Arc;
 
 /// Milliseconds of comparison training per frame.
 const FRAME_MS: f64 = 8.0;
@@ -36,6 +39,15 @@ thread_local! {
     static DRIVER: RefCell<Option<Driver>> = const { RefCell::new(None) };
     /// The panel's status line, while it is in the page.
     static STATUS: RefCell<Option<RwSignal<String>>> = const { RefCell::new(None) };
+}
+
+thread_local! {
+    static GPU: RefCell<Option<Arc<GpuContext>>> = const { RefCell::new(None) };
+}
+
+/// The page's WebGPU context (none without WebGPU), used for `backend=webgpu` links.
+pub fn set_gpu(gpu: Option<Arc<GpuContext>>) {
+    GPU.with(|g| *g.borrow_mut() = gpu);
 }
 
 /// What the comparison of `e` depends on.
@@ -64,7 +76,11 @@ pub fn after_frame(e: &Experiment, running: bool) {
         let d = d.as_mut().expect("set above");
         if running && d.finished.is_none() {
             let t0 = now_ms();
-            let mut make = cpu_backend;
+            let gpu = GPU.with(|g| g.borrow().clone()).filter(|_| e.backend == BackendChoice::Webgpu);
+            let mut make = |x: &Experiment| match &gpu {
+                Some(c) => gpu_backend(c, x),
+                None => cpu_backend(x),
+            };
             while now_ms() - t0 < FRAME_MS {
                 if !d.run.pump(PIECE, &mut make) {
                     d.finished = Some(now_ms());

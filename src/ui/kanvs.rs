@@ -220,6 +220,25 @@ pub fn cpu_backend(e: &Experiment) -> Result<(Data, Box<dyn Backend>), String> {
     }
 }
 
+/// The data and a WebGPU backend for `e` (`backend=webgpu` links): `gpu::kan::KanGpu` for a KAN
+/// the GPU path supports (else the CPU reference), the MLP plan for an MLP.
+pub fn gpu_backend(
+    ctx: &std::sync::Arc<crate::gpu::GpuContext>,
+    e: &Experiment,
+) -> Result<(Data, Box<dyn Backend>), String> {
+    if e.model == Model::Kan {
+        if !crate::gpu::kan::gpu_supports(e) {
+            return cpu_backend(e);
+        }
+        let (d, s) = crate::engine::kan::setup(e);
+        crate::engine::kan::check_size(&s)?;
+        Ok((d, Box::new(crate::gpu::kan::KanGpu::new(ctx.clone(), s, 0)?)))
+    } else {
+        let (d, s) = crate::train::setup(e);
+        Ok((d, Box::new(crate::gpu::GpuBackend::new(ctx.clone(), s, 0)?)))
+    }
+}
+
 #[cfg(test)]
 #[path = "kanvs_tests.rs"]
 mod tests;
