@@ -6,7 +6,10 @@
 //     predicted right); the Fourier spectrum and IPR histogram are drawn; the prune button
 //     reports accuracies before and after;
 // (b) `grok-corrupted`: the accuracy chart's legend has the clean / flipped training curves
-//     (their colours are on the canvas) and the table marks corrupted pairs.
+//     (their colours are on the canvas) and the table marks corrupted pairs;
+// (c) a small transformer (`model=tfm`) trains on WebGPU: the attention panel draws one heatmap
+//     per head and names model 0's answer for the chosen (a, b);
+// (d) `grok-pair-mlp` (PAIR's factored embedding MLP) trains in the page (not refused).
 // Usage: DIST=dist node tests/browser/grok.mjs
 import { serve as serveDir, launch, inkPixels, waitFor, openPage } from './harness.mjs';
 import path from 'node:path';
@@ -38,6 +41,7 @@ const TRAIN_WRONG = [180, 20, 30]; // plot::grok::TRAIN_WRONG
 const CLEAN = [44, 160, 44]; // ui::draw::CLEAN
 const FLIPPED = [214, 39, 40]; // ui::draw::FLIPPED
 
+const errorText = async (page) => ((await page.$('#error')) ? await page.textContent('#error') : '');
 const open = (browser, base, hash) => openPage(browser, base + hash, () => failures++, 1400);
 
 const server = await serveDir(root);
@@ -89,6 +93,30 @@ try {
   const legend = await p2.textContent('#boundary-legend');
   check(/corrupted training label/.test(legend), `table legend: ${legend}`);
   await p2.close();
+
+  // (c) a small transformer on WebGPU: attention heatmaps and the answer for (a, b).
+  const p3 = await open(browser, base, '#v=1&data=mod&p=7&train=0.6&model=tfm&d_model=16&heads=2&d_mlp=16&opt=adamw&lr=0.01&bs=1000&steps=400');
+  const label = await p3.textContent('#backend-label');
+  check(/WebGPU|swiftshader/i.test(label), `the transformer trains on WebGPU: ${label}`);
+  await p3.click('#play');
+  check(await waitFor(p3, () => Number(document.querySelector('#status')?.dataset.step || 0) >= 50, null, 120000), 'the transformer trains');
+  await p3.click('#play');
+  check(await waitFor(p3, () => /model 0 answers/.test(document.querySelector('#attn-summary')?.textContent || ''), null, 20000),
+    `attention summary: ${await p3.textContent('#attn-summary').catch(() => '')}`);
+  const attnInk = await inkPixels(p3, '#grok-attn');
+  check(attnInk > 2000, `the attention heatmaps are drawn (${attnInk} ink pixels)`);
+  const err3 = await errorText(p3);
+  check(!err3, `no error: ${err3}`);
+  await p3.close();
+
+  // (d) grok-pair-mlp from the gallery trains in the page.
+  const p4 = await open(browser, base, '#v=1');
+  await p4.click('#preset-grok-pair-mlp');
+  check(await waitFor(p4, () => location.hash.includes('model=emb'), null, 10000), 'the preset link is model=emb');
+  await p4.click('#play');
+  check(await waitFor(p4, () => Number(document.querySelector('#status')?.dataset.step || 0) >= 20, null, 120000),
+    `grok-pair-mlp trains (step ${await step(p4)}; error: ${await errorText(p4)})`);
+  await p4.close();
 } catch (e) {
   console.log(`FAIL exception: ${e.stack || e}`);
   failures++;

@@ -148,6 +148,24 @@ try {
   const mdots = await colourPixels(page, '#kan-scaling', [0xf5, 0x93, 0x22]);
   check(dots > 100 && mdots > 100, `the scaling chart shows both series (${dots} blue, ${mdots} orange pixels)`);
   await page.close();
+
+  // (e) backend=webgpu: the KAN and the comparison train on WebGPU; the Prune button puts a
+  //     pruning into the link at the current step and says what it removed.
+  const g = await open(browser, '#v=1&data=fn&fn=expsin&model=kan&layers=3&grid=3&opt=adam&lr=0.01&steps=200&backend=webgpu');
+  const label = await text(g, '#backend-label');
+  check(/WebGPU|swiftshader/i.test(label), `the KAN trains on WebGPU: ${label}`);
+  await g.click('#play');
+  check(await waitFor(g, () => parseInt(document.querySelector('#status').dataset.step, 10) >= 100, null, 120000), 'the GPU KAN trains');
+  await g.click('#play'); // pause
+  await sleep(500);
+  await g.click('#kan-prune');
+  check(await waitFor(g, () => /kprune=/.test(location.hash), null, 10000), `the pruning goes into the link: ${g.url()}`);
+  check(await waitFor(g, () => /Pruned now/.test(document.querySelector('#kan-pruned')?.textContent || ''), null, 20000),
+    `the panel says what is pruned: ${await text(g, '#kan-pruned')}`);
+  await g.click('#play');
+  check(await waitFor(g, () => /done/.test(document.querySelector('#kan-vs-mlp-status')?.textContent || ''), null, 300000),
+    `the WebGPU comparison finishes: ${await text(g, '#kan-vs-mlp-status')}`);
+  await g.close();
 } finally {
   await browser?.close();
   server.close();
