@@ -134,7 +134,13 @@ pub fn NetworkPanel(exp: RwSignal<Experiment>) -> impl IntoView {
                 {select(key(exp, "init", "Init "), INIT, |e| e.init, |e, v| e.init = v)}
                 {number(key(exp, "alpha", "Init scale α "), |e| e.alpha, |e, v| e.alpha = v, limits::ALPHA.0, limits::ALPHA.1)}
                 {number(key(exp, "base", "μP base width ").when(|e| e.init == Init::Mup), |e| e.base, |e, v| e.base = v, limits::BASE.0, limits::BASE.1)}
-                {select(key(exp, "loss", "Loss ").when(|e| !e.is_regression()), LOSS, |e| e.loss, |e, v| e.loss = v)}
+                // Token models always train with softmax cross-entropy (`engine::tfm`): no Loss choice.
+                {select(
+                    key(exp, "loss", "Loss ").when(|e| !e.is_regression() && !matches!(e.model, Model::Emb | Model::Tfm)),
+                    LOSS,
+                    |e| e.loss,
+                    |e, v| e.loss = v,
+                )}
             </div>
         </section>
     }
