@@ -151,7 +151,7 @@ pub const PRESETS: &[Preset] = &[
         "Grokking in PAIR's 24-neuron embedding MLP: a + b mod 67",
         "PAIR's notebook model: a 500-wide embedding E tied between a, b and the output (logits = ReLU(E[a]·W_h + E[b]·W_h)·W_o·Eᵀ), 24 hidden units, full-batch AdamW (lr 0.001, β2 0.98, wd 1): train accuracy passes 99 % by step 500 with test accuracy near 50 %; test accuracy passes 95 % near step 2,500 and reaches 100 % by 3,500 (log axis). PAIR's notebook needs ~40,000 steps: it trains on pairs a ≤ b only, while here the mirror (b, a) of a training pair is a test pair, so 40 % of the ordered pairs cover ~64 % of PAIR's unordered ones.",
         "Pearce, Ghandeharioun, Hussein, Thain, Wattenberg & Dixon 2023, Do Machine Learning Models Memorize or Generalize? (PAIR explorable)",
-        "v=1&data=mod&p=67&train=0.4&model=emb&layers=500,24&loss=ce&opt=adamw&lr=0.001&beta2=0.98&bs=10000&wd=1&steps=6000&logx=1",
+        "v=1&data=mod&train=0.4&layers=500,24&loss=ce&opt=adamw&lr=0.001&beta2=0.98&bs=10000&wd=1&steps=6000&logx=1&p=67&model=emb",
     ),
     p(
         "grok-nanda",

@@ -3,6 +3,7 @@
 //! training backend [`KanGpu`] (`backend.rs`).
 
 mod backend;
+mod plan;
 
 pub use backend::KanGpu;
 
