@@ -107,3 +107,38 @@ pub fn dims_bytes(dims: &[Dims]) -> Vec<u8> {
     }
     out
 }
+
+/// Record `plan` into one compute pass at step slot `slot` (the dynamic uniform offset of
+/// dispatches that read it); `clip` = false skips the gradient-norm dispatches (`K::Norm`).
+/// Shared by every GPU backend (MLP plan, KAN, token models).
+pub fn encode_plan(
+    enc: &mut wgpu::CommandEncoder,
+    kern: &Kernels,
+    bind_groups: &[wgpu::BindGroup],
+    plan: &[Dispatch],
+    slot: u32,
+    clip: bool,
+) {
+    let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
+    for d in plan.iter().filter(|d| clip || d.k != K::Norm) {
+        pass.set_pipeline(kern.pipeline(d.k));
+        pass.set_bind_group(0, &bind_groups[d.bg], &[if d.slot { slot } else { 0 }]);
+        pass.dispatch_workgroups(d.groups, 1, 1);
+    }
+}
+
+/// Submit `enc`, counting it in `in_flight` until the queue reports it done (the backends'
+/// non-blocking `busy`/`idle`).
+pub fn submit_counted(
+    ctx: &GpuContext,
+    in_flight: &std::sync::Arc<std::sync::atomic::AtomicU32>,
+    enc: wgpu::CommandEncoder,
+) {
+    use std::sync::atomic::Ordering;
+    in_flight.fetch_add(1, Ordering::SeqCst);
+    ctx.queue.submit([enc.finish()]);
+    let f = in_flight.clone();
+    ctx.queue.on_submitted_work_done(move || {
+        f.fetch_sub(1, Ordering::SeqCst);
+    });
+}

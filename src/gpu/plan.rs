@@ -286,21 +286,11 @@ impl GpuBackend {
 
     /// Record `plan` at step slot `slot`; `clip` = false skips the step plan's gradient norm.
     fn encode(&self, enc: &mut wgpu::CommandEncoder, plan: &[Dispatch], slot: u32, clip: bool) {
-        let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
-        for d in plan.iter().filter(|d| clip || d.k != K::Norm) {
-            pass.set_pipeline(self.kern.pipeline(d.k));
-            pass.set_bind_group(0, &self.bind_groups[d.bg], &[if d.slot { slot } else { 0 }]);
-            pass.dispatch_workgroups(d.groups, 1, 1);
-        }
+        crate::gpu::builder::encode_plan(enc, &self.kern, &self.bind_groups, plan, slot, clip);
     }
 
     fn submit(&self, enc: wgpu::CommandEncoder) {
-        self.in_flight.fetch_add(1, Ordering::SeqCst);
-        self.ctx.queue.submit([enc.finish()]);
-        let f = self.in_flight.clone();
-        self.ctx.queue.on_submitted_work_done(move || {
-            f.fetch_sub(1, Ordering::SeqCst);
-        });
+        crate::gpu::builder::submit_counted(&self.ctx, &self.in_flight, enc);
     }
 
     fn poll_device(&self) {

@@ -14,7 +14,7 @@ use crate::core::optim::StepHyper;
 use crate::engine::kan::{grid_change_due, score, targets, KanSetup};
 use crate::engine::{reduce_stats, Backend, ParamState, Polled, Snapshot, GRID_RES};
 use crate::gpu::builder::{init, storage, Dispatch};
-use crate::gpu::kernels::{Kernels, Slot, K, NO_BAD_STEP, UNIFORM_STRIDE};
+use crate::gpu::kernels::{Kernels, Slot, NO_BAD_STEP, UNIFORM_STRIDE};
 use crate::gpu::readback::Readback;
 use crate::gpu::{memory, GpuContext};
 use std::collections::VecDeque;
@@ -134,21 +134,11 @@ impl KanGpu {
     }
 
     fn encode(&self, enc: &mut wgpu::CommandEncoder, plan: &[Dispatch], slot: u32, clip: bool) {
-        let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
-        for d in plan.iter().filter(|d| clip || d.k != K::Norm) {
-            pass.set_pipeline(self.kern.pipeline(d.k));
-            pass.set_bind_group(0, &self.plan.groups[d.bg], &[if d.slot { slot } else { 0 }]);
-            pass.dispatch_workgroups(d.groups, 1, 1);
-        }
+        crate::gpu::builder::encode_plan(enc, &self.kern, &self.plan.groups, plan, slot, clip);
     }
 
     fn submit(&self, enc: wgpu::CommandEncoder) {
-        self.in_flight.fetch_add(1, Ordering::SeqCst);
-        self.ctx.queue.submit([enc.finish()]);
-        let f = self.in_flight.clone();
-        self.ctx.queue.on_submitted_work_done(move || {
-            f.fetch_sub(1, Ordering::SeqCst);
-        });
+        crate::gpu::builder::submit_counted(&self.ctx, &self.in_flight, enc);
     }
 
     fn bytes(&self) -> u64 {
