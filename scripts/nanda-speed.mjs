@@ -13,7 +13,7 @@ const browser = await launch(true);
 try {
   const page = await openPage(browser, `http://127.0.0.1:${server.address().port}/#${url}`, () => {});
   console.log(await page.textContent('#backend-label'));
-  const err = await page.textContent('#error');
+  const err = (await page.$('#error')) ? await page.textContent('#error') : '';
   if (err) console.log(`error: ${err}`);
   const t0 = Date.now();
   await page.click('#play');
