@@ -25,8 +25,12 @@ pub const MAX_BATCH: usize = 64;
 /// Cap on the private floats of one invocation (24 KiB): minibatch, activations, gradients,
 /// parameters and Adam moments.
 pub const MAX_PRIVATE: usize = 6144;
-/// Invocations per workgroup (one per model).
-const WG_MAX: usize = 64;
+/// Invocations per workgroup (one per model). Small on purpose: CPU-backed adapters (lavapipe,
+/// SwiftShader) run a workgroup on one thread across its SIMD lanes, so 64 models in groups of 8
+/// spread over the cores (`grokpad bench --sweep --backend gpu`, 64 seeds on 2-core lavapipe:
+/// 7.1× → 12.3× over the runs one after another); at these model counts a real GPU runs each
+/// group on its own compute unit, so the latency of a step does not grow.
+const WG_MAX: usize = 8;
 /// Loop iterations one dispatch may run. lavapipe (gallivm) stops every shader after 65,535
 /// loop iterations in total (`LP_MAX_TGSI_LOOP_ITERATIONS`, a watchdog against infinite loops)
 /// and silently drops the rest, so a submit's steps are split into dispatches under this budget
