@@ -322,6 +322,8 @@ window.runBench = runBench;
 window.benchInfo = benchInfo;
 /** TF.js alone on a workload `{spec, x, y}` (as `bench_workload` returns), for debugging. */
 window.benchTf = async (w, backend, o = {}) => benchTf(await tfjs(), w, backend, { repeats: 1, quick: true, minMs: 300, minSteps: 2, maxMs: 3000, ...o });
+/** A token model's steps/s on "webgpu" or "cpu" (wasm export `bench_token`; scripts/nanda-speed.mjs). */
+window.benchToken = async (url, backend, steps) => JSON.parse(await (await grokpad()).bench_token(url, backend, steps));
 window.benchReady = true;
 document.getElementById('run')?.addEventListener('click', () => {
   runBench({ repeats: +document.getElementById('repeats').value || 5, quick: document.getElementById('quick').checked })

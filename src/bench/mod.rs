@@ -20,6 +20,8 @@ pub mod parity;
 pub mod sweeps;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+#[cfg(target_arch = "wasm32")]
+pub mod webtoken;
 pub mod widths;
 
 /// All workload names, in report order.

@@ -14,6 +14,10 @@ use std::sync::Arc;
 
 /// Milliseconds of CPU training per frame on the CPU path.
 const CPU_FRAME_MS: f64 = 12.0;
+/// A GPU chunk that took longer than this (submit to done) halves the next one, down to one
+/// step: a 16-GFLOP `grok-nanda` step takes ~35 s on SwiftShader, so chunks of 8 would show
+/// nothing for minutes.
+const GPU_SLOW_CHUNK_MS: f64 = 1000.0;
 /// GPU weights are copied back about this often (device-loss recovery).
 const SYNC_MS: f64 = 1000.0;
 /// Weights are read back about this often while the network diagram or the class
@@ -38,6 +42,8 @@ pub struct Runner {
     gpu_error: Option<String>,
     pub running: bool,
     k: usize,
+    /// When the GPU chunk in flight was submitted.
+    chunk_t: Option<f64>,
     cadence: Cadence,
     rate_mark: Option<(f64, u64)>,
     pub rate: f64,
@@ -88,6 +94,7 @@ impl Default for Runner {
             gpu_error: None,
             running: false,
             k: 8,
+            chunk_t: None,
             cadence: Cadence::new(0.0),
             rate_mark: None,
             rate: 0.0,
@@ -226,8 +233,10 @@ impl Runner {
     pub fn install(&mut self, s: Session, info: BackendInfo) {
         self.cadence = s.cadence(true);
         self.session = Some(s);
+        // GPU chunks start at one step and double while they finish quickly.
+        self.k = if info.kind == "cpu" { 8 } else { 1 };
+        self.chunk_t = None;
         self.info = Some(info);
-        self.k = 8;
         self.rate_mark = None;
         self.rate = 0.0;
         self.synced = None;
@@ -265,10 +274,17 @@ impl Runner {
                 let target = (self.k as f64 * CPU_FRAME_MS / dt).clamp(1.0, 100_000.0);
                 self.k = ((self.k as f64 * 0.5) + target * 0.5).max(1.0) as usize;
             } else if !s.backend.busy() {
+                let slow = self.chunk_t.is_some_and(|t0| t - t0 > GPU_SLOW_CHUNK_MS);
+                if slow {
+                    self.k = (self.k / 2).max(1);
+                }
                 s.train(self.k);
-                self.k = (self.k * 2).min(4096);
+                self.chunk_t = Some(t);
+                if !slow {
+                    self.k = (self.k * 2).min(4096);
+                }
             } else {
-                self.k = (self.k * 3 / 4).max(8);
+                self.k = (self.k * 3 / 4).max(self.k.min(8));
             }
         }
         // Metrics only when something changed (a paused large model is not re-evaluated).
