@@ -240,3 +240,21 @@ fn pair_training_matches_the_cpu() {
     let sgd = "v=1&data=mod&train=0.5&loss=ce&lr=0.1&wd=0.01&p=7&bs=10000&model=emb&layers=4,8";
     parity_within(&format!("{sgd}&opt=sgd"), 10, 5, tol, tol);
 }
+
+/// Milliseconds per dispatch of the `grok-pair-mlp` preset's step and evaluation (p = 67,
+/// D = 500, H = 24, full batch): `cargo test --release --test gpu_tfm -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_pair_dispatches() {
+    let Some(ctx) = device() else { return };
+    let p = grokpad::experiment::presets::PRESETS.iter().find(|p| p.slug == "grok-pair-mlp").expect("preset");
+    let (_, s) = setup(&decode(p.url).experiment).unwrap_or_else(|m| panic!("{m}"));
+    let g = TfmGpu::new(ctx, s, 0).unwrap_or_else(|m| panic!("{m}"));
+    let t = g.profile_step(5);
+    let (step, eval): (Vec<_>, Vec<_>) = t.iter().partition(|k| !k.label.starts_with("eval"));
+    for k in &t {
+        println!("{:8.3} ms  {:5} groups  {}", k.ms, k.groups, k.label);
+    }
+    let sum = |v: &[&grokpad::gpu::plan::profile::KernelTime]| v.iter().map(|k| k.ms).sum::<f64>();
+    println!("step {:.2} ms, evaluation {:.2} ms", sum(&step), sum(&eval));
+}

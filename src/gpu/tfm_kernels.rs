@@ -158,7 +158,8 @@ pub fn rows_dims(groups: usize, seq: usize, d: usize, pos: usize) -> Dims {
 
 /// Invocations of the transformer kernels: one per (batch, head, token) row for attention, one
 /// per row for `LnFwd`/`LnBwdX`, one workgroup per column for `LnBwdParam`, one per output
-/// element for the embedding kernels and `MatMul`. 0 for the others.
+/// element for the row kernels and `EmbedFwd`, one per 4 columns of a row for `EmbedBwd` and
+/// `MatMul`. 0 for the others.
 pub fn work(k: K, d: &Dims) -> usize {
     let (m, b, i) = (d.m as usize, d.b as usize, d.i as usize);
     match k {
@@ -166,10 +167,10 @@ pub fn work(k: K, d: &Dims) -> usize {
         K::LnFwd | K::LnBwdX => m,
         K::LnBwdParam => i * WG * m.checked_div(b).unwrap_or(1),
         K::EmbedFwd => m * b * d.o as usize,
-        K::EmbedBwd => m * d.kind as usize * d.o as usize,
+        K::EmbedBwd => m * d.kind as usize * (d.o as usize).div_ceil(4),
         K::RowsPick | K::AddTo => m * i.max(1),
         K::RowsSpread => m * b * i,
-        K::MatMul => m * b * d.o as usize,
+        K::MatMul => m * b * (d.o as usize).div_ceil(4),
         _ => 0,
     }
 }

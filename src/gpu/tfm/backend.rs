@@ -24,12 +24,12 @@ use std::sync::Arc;
 use wgpu::{Buffer, BufferUsages as U};
 
 pub struct TfmGpu {
-    ctx: Arc<GpuContext>,
-    kern: Kernels,
+    pub(super) ctx: Arc<GpuContext>,
+    pub(super) kern: Kernels,
     s: TfmSetup,
-    groups: Vec<wgpu::BindGroup>,
-    step_plan: Vec<Dispatch>,
-    eval_plan: Vec<Dispatch>,
+    pub(super) groups: Vec<wgpu::BindGroup>,
+    pub(super) step_plan: Vec<Dispatch>,
+    pub(super) eval_plan: Vec<Dispatch>,
     /// Parameters, first and second moments, [M, P] each; the gradients.
     state: [Buffer; 3],
     grads: Buffer,

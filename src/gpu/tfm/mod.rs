@@ -10,6 +10,7 @@
 //! chunked q | k | v buffer of the attention kernels: three dense maps write one buffer).
 
 mod backend;
+mod profile;
 mod record;
 mod record_pair;
 mod record_tfm;
