@@ -8,8 +8,8 @@
 // flags F_SKIP = embed_fwd adds onto out's current row (the sum starts from it, s = 0, 1, …).
 // - embed_fwd: ro 2 = ids, 3 = params; rw 5 = out [M, rows, o]. One thread per output element.
 // - embed_bwd: ro 2 = ids, 3 = dout [M, rows, o]; rw 5 = grads (the table's gradient is
-//   OVERWRITTEN). One thread per (model, table row, column) sums the rows r = 0, 1, … and slots
-//   in order, as the CPU's scatter-add does onto a zero gradient: no atomics, no races.
+//   OVERWRITTEN). One thread per (model, table row, 4 columns) sums the rows r = 0, 1, … and
+//   slots in order, as the CPU's scatter-add does onto a zero gradient: no atomics, no races.
 // rows_pick: out[g, c] = src[(g·b + o)·i + c] (position o of each group of b rows, width i; m =
 // groups). rows_spread: the inverse onto zeros, out [m·b, i]. add_to: out[k] += src[k], k < m.
 // Both: ro 2 = src; rw 5 = out.
@@ -41,21 +41,30 @@ fn embed_fwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
 
 @compute @workgroup_size(64)
 fn embed_bwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let total = d.m * d.kind * d.o;
+    // Four columns per thread: the scan over the ids (most of the work: a row matches about
+    // rows·i/kind times) is shared by four sums, each still over r = 0, 1, … and s in order.
+    let nc = (d.o + 3u) / 4u;
+    let total = d.m * d.kind * nc;
     for (var q = gid.x; q < total; q += nwg.x * WG) {
-        let c = q % d.o;
-        let v = (q / d.o) % d.kind;
-        let m = q / (d.o * d.kind);
-        var acc = 0.0;
+        let c0 = (q % nc) * 4u;
+        let v = (q / nc) % d.kind;
+        let m = q / (nc * d.kind);
+        let l = d.o - 1u;
+        let cols = vec4<u32>(c0, min(c0 + 1u, l), min(c0 + 2u, l), min(c0 + 3u, l));
+        var acc = vec4<f32>();
         for (var r = 0u; r < d.b; r++) {
             let ids = m * d.x_stride_m + r * d.i;
             for (var s = 0u; s < d.i; s++) {
                 if (u32(in0[ids + s]) == v) {
-                    acc += in1[(m * d.b + r) * d.o + c];
+                    let g = (m * d.b + r) * d.o;
+                    acc += vec4<f32>(in1[g + cols.x], in1[g + cols.y], in1[g + cols.z], in1[g + cols.w]);
                 }
             }
         }
-        out0[m * d.p_stride + d.w_off + v * d.o + c] = acc;
+        let out = m * d.p_stride + d.w_off + v * d.o;
+        for (var j = 0u; j < 4u && c0 + j < d.o; j++) {
+            out0[out + c0 + j] = acc[j];
+        }
     }
 }
 

@@ -32,12 +32,9 @@ pub(super) fn make_backend(e: &Experiment, gpu: bool) -> Result<Built, String> {
     if matches!(e.model, crate::experiment::Model::Emb | crate::experiment::Model::Tfm) {
         let (d, s) = crate::engine::tfm::setup(e)?;
         crate::engine::tfm::check_size(&s)?;
-        if gpu && crate::gpu::tfm::gpu_supports(&s.net) {
+        if gpu {
             let ctx = Arc::new(GpuContext::new_blocking()?);
             return Ok((d, Box::new(crate::gpu::tfm::TfmGpu::new(ctx, s, 0)?), None));
-        }
-        if gpu {
-            eprintln!("grokpad: notice: {}", crate::gpu::tfm::PAIR_ON_CPU);
         }
         return Ok((d, Box::new(crate::engine::tfm::TfmCpu::new(s, 0)), None));
     }

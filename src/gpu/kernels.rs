@@ -159,6 +159,9 @@ pub enum K {
     RowsPick,
     RowsSpread,
     AddTo,
+    /// Strided matrix product of parameter tables (`shaders/matmul.wgsl`, PAIR's factored
+    /// embedding MLP in `gpu::tfm`; reference `core::ops::mm`).
+    MatMul,
     /// KAN layer forward, input gradient and parameter gradients (`shaders/kan.wgsl`, issue 7).
     KanFwd,
     KanBwdData,
@@ -287,7 +290,8 @@ pub fn work(k: K, d: &Dims) -> usize {
         | K::EmbedBwd
         | K::RowsPick
         | K::RowsSpread
-        | K::AddTo => super::tfm_kernels::work(k, d),
+        | K::AddTo
+        | K::MatMul => super::tfm_kernels::work(k, d),
         K::KanFwd => m * b * o,
         K::KanBwdData => m * b * i,
         K::KanBwdWeight => m * i * o * b.div_ceil((d.t_stride_m as usize).max(1)),

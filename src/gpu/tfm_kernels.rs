@@ -13,15 +13,17 @@
 //! - `EmbedFwd`: ro 2 = ids (f32), 3 = params; rw 5 = out. `EmbedBwd`: ro 2 = ids, 3 = dout;
 //!   rw 5 = grads (the table's gradient overwritten). `RowsPick`, `RowsSpread`, `AddTo`: ro 2 =
 //!   src; rw 5 = out (`shaders/embed.wgsl`, dims in [`embed_dims`], [`rows_dims`]).
+//! - `MatMul` (PAIR's table products, `shaders/matmul.wgsl`, reference `core::ops::mm`): ro 2 =
+//!   A, 3 = B; rw 5 = out (dims in [`mm_dims`]).
 
 use super::kernels::{Dims, F_SKIP, K, WG};
-use crate::core::ops::{Act, Attn, EmbedDims};
+use crate::core::ops::{Act, Attn, EmbedDims, MmDims};
 
 /// A WGSL file: name, source, and its (kernel, entry point) pairs.
 pub type KernelFile = (&'static str, &'static str, &'static [(K, &'static str)]);
 
 /// The transformer's kernel files, compiled by `Kernels::new` after `shaders/common.wgsl`.
-pub const FILES: [KernelFile; 3] = [
+pub const FILES: [KernelFile; 4] = [
     (
         "attention",
         include_str!("../../shaders/attention.wgsl"),
@@ -43,6 +45,7 @@ pub const FILES: [KernelFile; 3] = [
             (K::AddTo, "add_to"),
         ],
     ),
+    ("matmul", include_str!("../../shaders/matmul.wgsl"), &[(K::MatMul, "mm")]),
 ];
 
 /// Where q, k and v sit in the token rows of the qkv buffer: row stride and column offsets
@@ -128,6 +131,25 @@ pub fn embed_dims(e: &EmbedDims, act: Act, add: bool) -> Dims {
     }
 }
 
+/// Dims of `MatMul` for the CPU's [`MmDims`] (`shaders/matmul.wgsl` names the fields).
+pub fn mm_dims(e: &MmDims) -> Dims {
+    let flags = u32::from(e.a.t) | (u32::from(e.b.t) << 1) | (u32::from(e.acc) << 2);
+    Dims {
+        m: e.m as u32,
+        b: e.r as u32,
+        i: e.k as u32,
+        o: e.c as u32,
+        x_stride_m: e.a.stride_m as u32,
+        w_off: e.a.off as u32,
+        p_stride: e.b.stride_m as u32,
+        b_off: e.b.off as u32,
+        t_stride_m: e.out.stride_m as u32,
+        kind: e.out.off as u32,
+        flags,
+        ..Default::default()
+    }
+}
+
 /// Dims of `RowsPick` / `RowsSpread`: `groups` groups of `seq` rows of width `d`, position `pos`.
 /// `AddTo` reads only `m` (the element count): `rows_dims(n, 0, 0, 0)`.
 pub fn rows_dims(groups: usize, seq: usize, d: usize, pos: usize) -> Dims {
@@ -135,7 +157,9 @@ pub fn rows_dims(groups: usize, seq: usize, d: usize, pos: usize) -> Dims {
 }
 
 /// Invocations of the transformer kernels: one per (batch, head, token) row for attention, one
-/// per row for `LnFwd`/`LnBwdX`, one workgroup per column for `LnBwdParam`. 0 for the others.
+/// per row for `LnFwd`/`LnBwdX`, one workgroup per column for `LnBwdParam`, one per output
+/// element for the row kernels and `EmbedFwd`, one per 4 columns of a row for `EmbedBwd` and
+/// `MatMul`. 0 for the others.
 pub fn work(k: K, d: &Dims) -> usize {
     let (m, b, i) = (d.m as usize, d.b as usize, d.i as usize);
     match k {
@@ -143,9 +167,10 @@ pub fn work(k: K, d: &Dims) -> usize {
         K::LnFwd | K::LnBwdX => m,
         K::LnBwdParam => i * WG * m.checked_div(b).unwrap_or(1),
         K::EmbedFwd => m * b * d.o as usize,
-        K::EmbedBwd => m * d.kind as usize * d.o as usize,
+        K::EmbedBwd => m * d.kind as usize * (d.o as usize).div_ceil(4),
         K::RowsPick | K::AddTo => m * i.max(1),
         K::RowsSpread => m * b * i,
+        K::MatMul => m * b * (d.o as usize).div_ceil(4),
         _ => 0,
     }
 }

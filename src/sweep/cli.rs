@@ -36,9 +36,7 @@ pub fn run_sweep(
         match (&ctx, s) {
             (Some(c), ModelSetup::Mlp(s)) => Ok(Box::new(GpuBackend::new(c.clone(), s, 0)?)),
             (Some(c), ModelSetup::Kan(s)) => Ok(Box::new(crate::gpu::kan::KanGpu::new(c.clone(), s, 0)?)),
-            (Some(c), ModelSetup::Tfm(s)) if crate::gpu::tfm::gpu_supports(&s.net) => {
-                Ok(Box::new(crate::gpu::tfm::TfmGpu::new(c.clone(), s, 0)?))
-            }
+            (Some(c), ModelSetup::Tfm(s)) => Ok(Box::new(crate::gpu::tfm::TfmGpu::new(c.clone(), s, 0)?)),
             (_, s) => Ok(crate::sweep::models::cpu_backend(s)),
         }
     };

@@ -185,7 +185,7 @@ impl Runner {
             LAYOUT.with(|l| *l.borrow_mut() = None);
             let (d, s) = crate::engine::tfm::setup(e)?;
             crate::engine::tfm::check_size(&s)?;
-            if e.backend != BackendChoice::Cpu && crate::gpu::tfm::gpu_supports(&s.net) {
+            if e.backend != BackendChoice::Cpu {
                 if let Ok(ctx) = &gpu {
                     let label = ctx.label.clone();
                     let b = crate::gpu::tfm::TfmGpu::new(ctx.clone(), s, 0)?;
@@ -198,9 +198,8 @@ impl Runner {
             token_work_check(&s)?;
             let b = crate::engine::tfm::TfmCpu::new(s, 0);
             let note = match (&gpu, e.backend) {
-                (_, BackendChoice::Cpu) => None,
-                (Err(why), _) => Some(format!("{why}; training on the CPU")),
-                (Ok(_), _) => Some(crate::gpu::tfm::PAIR_ON_CPU.to_string()),
+                (Err(why), BackendChoice::Auto | BackendChoice::Webgpu) => Some(format!("{why}; training on the CPU")),
+                _ => None,
             };
             return Ok((
                 Session::new(e.clone(), d, Box::new(b), 0),

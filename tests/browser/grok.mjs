@@ -9,7 +9,7 @@
 //     (their colours are on the canvas) and the table marks corrupted pairs;
 // (c) a small transformer (`model=tfm`) trains on WebGPU: the attention panel draws one heatmap
 //     per head and names model 0's answer for the chosen (a, b);
-// (d) `grok-pair-mlp` (PAIR's factored embedding MLP) trains in the page (not refused).
+// (d) `grok-pair-mlp` (PAIR's factored embedding MLP) trains in the page on WebGPU.
 // Usage: DIST=dist node tests/browser/grok.mjs
 import { serve as serveDir, launch, inkPixels, waitFor, openPage } from './harness.mjs';
 import path from 'node:path';
@@ -109,10 +109,12 @@ try {
   check(!err3, `no error: ${err3}`);
   await p3.close();
 
-  // (d) grok-pair-mlp from the gallery trains in the page.
+  // (d) grok-pair-mlp from the gallery trains in the page on WebGPU.
   const p4 = await open(browser, base, '#v=1');
   await p4.click('#preset-grok-pair-mlp');
   check(await waitFor(p4, () => location.hash.includes('model=emb'), null, 10000), 'the preset link is model=emb');
+  const label4 = await p4.textContent('#backend-label');
+  check(/WebGPU|swiftshader/i.test(label4), `grok-pair-mlp trains on WebGPU: ${label4}`);
   await p4.click('#play');
   check(await waitFor(p4, () => Number(document.querySelector('#status')?.dataset.step || 0) >= 20, null, 120000),
     `grok-pair-mlp trains (step ${await step(p4)}; error: ${await errorText(p4)})`);

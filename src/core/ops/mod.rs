@@ -4,7 +4,8 @@
 //! Backprop formulas: Rumelhart, Hinton & Williams (1986); softmax cross-entropy gradient p − y.
 //! Split by kind: `act` (activations), `dense` (dense layer with multiplier, residual skip and
 //! dropout), `head` (loss heads), `attention` (causal multi-head attention), `layernorm`,
-//! `embed` (embedding gather / scatter-add); `gather` (minibatch copy) lives here.
+//! `embed` (embedding gather / scatter-add), `matmul` (strided products of parameter tables,
+//! PAIR's factored embedding MLP); `gather` (minibatch copy) lives here.
 
 mod act;
 mod attention;
@@ -12,6 +13,7 @@ mod dense;
 mod embed;
 mod head;
 mod layernorm;
+mod matmul;
 
 pub use act::*;
 pub use attention::*;
@@ -19,6 +21,7 @@ pub use dense::*;
 pub use embed::*;
 pub use head::*;
 pub use layernorm::*;
+pub use matmul::*;
 
 /// Copy minibatch rows: xb[m,b,:] = x[idx[m,b],:], tb[m,b] = t[idx[m,b]].
 pub fn gather(i: usize, x: &[f32], t: &[u32], idx: &[u32], xb: &mut [f32], tb: &mut [u32]) {

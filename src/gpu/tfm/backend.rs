@@ -24,12 +24,12 @@ use std::sync::Arc;
 use wgpu::{Buffer, BufferUsages as U};
 
 pub struct TfmGpu {
-    ctx: Arc<GpuContext>,
-    kern: Kernels,
+    pub(super) ctx: Arc<GpuContext>,
+    pub(super) kern: Kernels,
     s: TfmSetup,
-    groups: Vec<wgpu::BindGroup>,
-    step_plan: Vec<Dispatch>,
-    eval_plan: Vec<Dispatch>,
+    pub(super) groups: Vec<wgpu::BindGroup>,
+    pub(super) step_plan: Vec<Dispatch>,
+    pub(super) eval_plan: Vec<Dispatch>,
     /// Parameters, first and second moments, [M, P] each; the gradients.
     state: [Buffer; 3],
     grads: Buffer,
@@ -51,24 +51,25 @@ pub struct TfmGpu {
 }
 
 /// Floats of the largest buffer a pass over `n` examples per model binds (an upper bound: the
-/// chunked q | k | v buffer, the MLP's hidden rows, the logits, the parameters).
+/// chunked q | k | v buffer, the MLP's hidden rows, the logits, the parameters, PAIR's tables).
 fn largest(s: &TfmSetup, n: usize) -> usize {
     let (m, c) = (s.net.models(), s.net.classes());
     let per = match &s.net {
         crate::core::tfm::Net::Emb(l) => l.hidden.max(c),
         crate::core::tfm::Net::Tfm(l) => (3 * crate::core::tfm::SEQ * (l.d_model + l.d_mlp) + 64).max(c),
-        crate::core::tfm::Net::Pair(l) => l.hidden.max(l.embed).max(c),
+        crate::core::tfm::Net::Pair(l) => l.hidden.max(c),
     };
-    (m * n * per).max(m * s.net.p())
+    let tables = match &s.net {
+        crate::core::tfm::Net::Pair(l) => m * super::record_pair::u_len(l),
+        _ => 0,
+    };
+    (m * n * per).max(m * s.net.p()).max(tables)
 }
 
 impl TfmGpu {
     /// Upload `s` and record its plans. `Err` names the knobs when it does not fit the device.
     pub fn new(ctx: Arc<GpuContext>, s: TfmSetup, start_step: u64) -> Result<Self, String> {
         check_size(&s)?;
-        if !super::gpu_supports(&s.net) {
-            return Err(super::PAIR_ON_CPU.into());
-        }
         let (m, b, pp, c, w) = (s.net.models(), s.batch, s.net.p(), s.net.classes(), s.net.width());
         let (ntr, nte) = (s.train.len(), s.test.len());
         if ntr == 0 {

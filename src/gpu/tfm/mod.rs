@@ -1,5 +1,6 @@
 //! The token models on the GPU (`model=emb`, `model=tfm`, issue 6): [`TfmGpu`] trains PAIR's
-//! embedding MLP (Pearce et al. 2023) and the transformer of Nanda et al. 2023 ("Progress
+//! embedding MLP (Pearce et al. 2023; collapsed, `layers=H`, and factored as their notebook
+//! trains it, `layers=D,H`) and the transformer of Nanda et al. 2023 ("Progress
 //! measures for grokking via mechanistic interpretability") exactly as the CPU reference
 //! `engine::tfm::TfmCpu` does (`core::tfm`: same layout, same ops, same head and optimizer),
 //! K steps per submit. The dispatch sequence is recorded once per plan (`record.rs`, one file
@@ -9,19 +10,12 @@
 //! chunked q | k | v buffer of the attention kernels: three dense maps write one buffer).
 
 mod backend;
+mod profile;
 mod record;
+mod record_pair;
 mod record_tfm;
 
 pub use backend::TfmGpu;
-
-/// Whether [`TfmGpu`] trains `net`: PAIR's factored embedding MLP (`model=emb&layers=D,H`,
-/// `core::tfm::pair`) has no GPU plan yet and trains on the CPU reference.
-pub fn gpu_supports(net: &crate::core::tfm::Net) -> bool {
-    !matches!(net, crate::core::tfm::Net::Pair(_))
-}
-
-/// Why a token model trains on the CPU although the GPU was asked for.
-pub const PAIR_ON_CPU: &str = "PAIR's factored embedding MLP (model=emb with layers=D,H) trains on the CPU reference";
 
 use super::builder::{storage, Builder, Dispatch};
 use super::kernels::{groups, work, Dims, Slot, K, UNIFORM_STRIDE};

@@ -1,7 +1,7 @@
 //! Recording one pass of a token model (`gpu::tfm`): the forward over `n` examples per model,
 //! the softmax cross-entropy head, and for training the backward into the gradient buffer, in
 //! the order and with the ops of the CPU reference (`core::tfm::emb` here, `core::tfm::model`
-//! in `record_tfm.rs`). Dense maps are `shaders/dense.wgsl` with the CPU's `DenseDims`
+//! in `record_tfm.rs`, `core::tfm::pair` in `record_pair.rs`). Dense maps are `shaders/dense.wgsl` with the CPU's `DenseDims`
 //! (`Lin::dims`), so every sum runs in the reference's order.
 
 use super::{all, Rec, View};
@@ -102,8 +102,7 @@ pub fn record(r: &mut Rec, net: &Net, p: &Pass) -> Vec<Dispatch> {
     match net {
         Net::Emb(l) => emb(r, l, p),
         Net::Tfm(l) => super::record_tfm::tfm(r, l, p),
-        // `TfmGpu::new` refuses it (`gpu_supports`): nothing to record.
-        Net::Pair(_) => vec![],
+        Net::Pair(l) => super::record_pair::pair(r, l, p),
     }
 }
 
