@@ -335,6 +335,7 @@ mod tests {
         assert_eq!((l.layers[0].act, l.layers[1].act), (Act::Quad, Act::Linear));
         assert!(!l.is_plain() && l.keeps_z(0));
         assert!(!Layout::new(&[2, 3, 2], Act::Tanh, Loss::MseOnehot, 1).is_plain());
-        assert_eq!(Layout::new(&[2, 3, 2], Act::Tanh, Loss::MseOnehot, 1).score(&[0.2, 0.6]), 0.2);
+        let two = Layout::new(&[2, 3, 2], Act::Tanh, Loss::MseOnehot, 1);
+        assert_eq!((two.score(&[0.0, 1.0]), two.score(&[0.0, 4.0]), two.score(&[1.0, 0.0])), (0.5, 1.0, -0.5));
     }
 }
