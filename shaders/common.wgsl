@@ -55,6 +55,7 @@ fn act_fwd_w(a: u32, z: f32, w0: f32) -> f32 {
         case 5u: { return 0.5 * z * (1.0 + tanh_s(GELU_C * (z + GELU_K * z * z * z))); }
         case 6u: { return z * sigmoid(z); }
         case 7u: { return sin(w0 * z); }
+        case 8u: { return z * z; }
         default: { return z; }
     }
 }
@@ -87,6 +88,7 @@ fn act_grad_z(a: u32, z: f32, w0: f32) -> f32 {
         }
         case 6u: { let s = sigmoid(z); return s * (1.0 + z * (1.0 - s)); }
         case 7u: { return w0 * cos(w0 * z); }
+        case 8u: { return 2.0 * z; }
         default: { return 1.0; }
     }
 }

@@ -1,7 +1,8 @@
 // The loss head (reference: `core::ops::loss_head`).
 // kind 0 = MSE on a tanh output with ±1 targets (TFP), kind 1 = softmax cross-entropy with label
 // smoothing d.eps_ls, kind 2 = regression: ½(a − y)² on a linear output, y = bitcast<f32>(target),
-// correct iff |a − y| < 0.1 (`core::ops::REG_TOL`).
+// correct iff |a − y| < 0.1 (`core::ops::REG_TOL`), kind 3 = square loss on one-hot targets
+// ½·Σ_j (z_j − [j = t])² over C linear outputs (Gromov 2023; Doshi et al. 2024).
 
 @group(0) @binding(2) var<storage, read> in_a: array<f32>;
 @group(0) @binding(3) var<storage, read> in_t: array<u32>;
@@ -32,6 +33,20 @@ fn head(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
             out_b[k] = 0.5 * e * e;
             out_a[k] = e * (1.0 - a * a) * inv_b;
             out_c[k] = select(0.0, 1.0, (a >= 0.0) == (tc == 1u));
+        } else if (d.kind == 3u) {
+            var sq = 0.0;
+            var mx = in_a[k * c];
+            var arg = 0u;
+            for (var j = 0u; j < c; j++) {
+                let v = in_a[k * c + j];
+                let e = v - select(0.0, 1.0, j == tc);
+                sq += e * e;
+                out_a[k * c + j] = e * inv_b;
+                if (v > mx) { mx = v; arg = j; }
+            }
+            // (Targets are classes < C; the CPU reference marks others with loss NaN.)
+            out_b[k] = 0.5 * sq;
+            out_c[k] = select(0.0, 1.0, arg == tc);
         } else {
             var mx = in_a[k * c];
             var arg = 0u;

@@ -207,6 +207,14 @@ fn regression_and_smoothed_heads_match_cpu() {
     head_case(HeadKind::Softmax { smooth: 0.35 }, 37, 5, 92);
 }
 
+/// The one-hot square loss (Gromov 2023; Doshi et al. 2024), over a grid-stride wrap too.
+#[test]
+fn onehot_square_head_matches_cpu() {
+    head_case(HeadKind::OneHotMse, 37, 2, 93);
+    head_case(HeadKind::OneHotMse, 37, 23, 94);
+    head_case(HeadKind::OneHotMse, 700, 5, 95);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Whole runs
 
@@ -340,6 +348,19 @@ fn step_parity_three_classes() {
     run_parity(Run {
         url: "#v=1&data=spiral&opt=adam&lr=0.01&bs=25",
         spec: spec(&[2, 10, 10, 3], &[Act::Silu], 1.0, false, 0, 0.0, HeadKind::Softmax { smooth: 0.0 }, 2),
+        mults: vec![],
+        values: None,
+        classes: Some(|x, y| ((y.atan2(x) + std::f32::consts::PI) / (2.0 * std::f32::consts::PI / 3.0)).min(2.0) as u8),
+        steps: 50,
+    });
+}
+
+/// act=quad (σ = z², keeps z) with the one-hot square loss: whole training steps, GPU vs CPU.
+#[test]
+fn step_parity_quad_onehot_square() {
+    run_parity(Run {
+        url: "#v=1&data=spiral&opt=adam&lr=0.005&bs=25",
+        spec: spec(&[2, 10, 10, 3], &[Act::Quad, Act::Tanh], 1.0, false, 0, 0.0, HeadKind::OneHotMse, 2),
         mults: vec![],
         values: None,
         classes: Some(|x, y| ((y.atan2(x) + std::f32::consts::PI) / (2.0 * std::f32::consts::PI / 3.0)).min(2.0) as u8),

@@ -230,7 +230,7 @@ fn head_case(kind: Loss, b: usize, c: usize, shared: bool, seed: u64) {
     let mut rng = Rng::new(seed, 0);
     let a = match kind {
         Loss::Mse => rand_vec(&mut rng, m * b, -3.0, 3.0).iter().map(|v| v.tanh()).collect(),
-        Loss::Ce => rand_vec(&mut rng, m * b * c, -4.0, 4.0),
+        Loss::Ce | Loss::MseOnehot => rand_vec(&mut rng, m * b * c, -4.0, 4.0),
     };
     let classes = if kind == Loss::Mse { 2 } else { c as u32 };
     let t: Vec<u32> = (0..if shared { b } else { m * b }).map(|_| rng.below(classes)).collect();
@@ -242,7 +242,7 @@ fn head_case(kind: Loss, b: usize, c: usize, shared: bool, seed: u64) {
         b: b as u32,
         o: c as u32,
         t_stride_m: ts as u32,
-        kind: u32::from(kind == Loss::Ce),
+        kind: grokpad::core::ops::HeadKind::from(kind).code(),
         ..Default::default()
     };
     let nan = |n: usize| vec![f32::NAN; n];
@@ -266,6 +266,7 @@ fn head_matches_cpu_mse_and_ce() {
     head_case(Loss::Mse, 7, 1, true, 41);
     head_case(Loss::Ce, 7, 2, false, 42);
     head_case(Loss::Ce, 7, 3, true, 43);
+    head_case(Loss::MseOnehot, 7, 3, true, 46);
     // M·B = 2·32769 > 64·1024.
     head_case(Loss::Mse, WRAP / 2 + 1, 1, false, 44);
     head_case(Loss::Ce, WRAP / 2 + 1, 3, false, 45);

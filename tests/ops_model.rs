@@ -52,6 +52,10 @@ fn activations_by_hand() {
     assert!((act_grad_z(Act::Gelu, 0.0, 1.0) - 0.5).abs() < 1e-7);
     assert!((act_grad_z(Act::Silu, 0.0, 1.0) - 0.5).abs() < 1e-7);
     assert!(act_grad_from_output(Act::Gelu, 0.3).is_nan());
+    // quad (Gromov 2023): σ(z) = z², σ'(z) = 2z; σ(0) = 0 (width-sweep padding stays silent).
+    assert_eq!((act_fwd_w(Act::Quad, -3.0, 1.0), act_grad_z(Act::Quad, -3.0, 1.0)), (9.0, -6.0));
+    assert_eq!((act_fwd_w(Act::Quad, 0.0, 1.0), act_grad_z(Act::Quad, 0.0, 1.0)), (0.0, 0.0));
+    assert!(Act::Quad.needs_z() && act_grad_from_output(Act::Quad, 4.0).is_nan());
 }
 
 /// σ'(z) of every activation (sin with ω0 = 1 and 3) against FD, and for those invertible from
@@ -87,7 +91,7 @@ fn dims(act: Act, (m, b, i, o): (usize, usize, usize, usize), mult: f32, w0: f32
 /// skip gradient) and dL/dW_B by `dense_bwd_weight` with the multiplier, against FD.
 #[test]
 fn dense_mult_skip_dropout_match_fd() {
-    for (s, act) in [Act::Gelu, Act::Silu, Act::Sin, Act::Tanh].into_iter().enumerate() {
+    for (s, act) in [Act::Gelu, Act::Silu, Act::Sin, Act::Tanh, Act::Quad].into_iter().enumerate() {
         for (resid, p) in [(false, 0.0), (true, 0.0), (true, 0.4), (false, 0.5)] {
             let a = dims(act, (2, 3, 4, 5), 1.0, 2.0);
             let bd = dims(Act::Linear, (2, 3, 5, 5), 0.7, 2.0);
@@ -152,6 +156,33 @@ fn head(h: HeadKind, m: usize, b: usize, c: usize, a: &[f32], t: &[u32]) -> (Vec
     let (mut dz, mut loss, mut correct) = (vec![0.0; m * b * c], vec![0.0; m * b], vec![0.0; m * b]);
     loss_head_ex(h, m, b, c, b, a, t, HeadOut { dz: &mut dz, loss: &mut loss, correct: &mut correct });
     (dz, loss, correct)
+}
+
+/// The one-hot square loss ½Σ_j (z_j − [j = t])² (Gromov 2023; Doshi et al. 2024): gradient
+/// against FD for C = 2, 3, 23, and by hand (loss, dz, first-argmax correctness, bad target).
+#[test]
+fn onehot_square_head_matches_fd_and_hand_values() {
+    let (m, b) = (2, 5);
+    let mut rng = Rng::new(41, 0);
+    for c in [2, 3, 23] {
+        let z = rand_vec(&mut rng, m * b * c, -2.0, 2.0);
+        let t: Vec<u32> = (0..m * b).map(|_| rng.below(c as u32)).collect();
+        let (dz, _, _) = head(HeadKind::OneHotMse, m, b, c, &z, &t);
+        let f =
+            |z: &[f32]| head(HeadKind::OneHotMse, m, b, c, z, &t).1.iter().map(|&v| v as f64).sum::<f64>() / b as f64;
+        grad_ok(&format!("one-hot square loss C={c}"), &f, &z, &dz, EPS);
+    }
+    // z = [0.5, 2, −1], t = 1: errors [0.5, 1, −1] → loss ½·2.25 = 1.125, dz = e/B (B = 2);
+    // the second row ties at 1 on classes 0 and 2: the first argmax (0) is its target 0.
+    let (dz, loss, correct) = head(HeadKind::OneHotMse, 1, 2, 3, &[0.5, 2.0, -1.0, 1.0, 0.0, 1.0], &[1, 0]);
+    close("onehot loss", &loss, &[1.125, 0.5], 1e-6, 1e-7).unwrap();
+    close("onehot dz", &dz, &[0.25, 0.5, -0.5, 0.0, 0.0, 0.5], 1e-6, 1e-7).unwrap();
+    assert_eq!(correct, [1.0, 1.0]);
+    let (_, loss, correct) = head(HeadKind::OneHotMse, 1, 1, 3, &[0.5, 2.0, -1.0], &[2]);
+    assert_eq!((loss[0], correct[0]), (0.5 * (0.25 + 4.0 + 4.0), 0.0));
+    let (_, loss, correct) = head(HeadKind::OneHotMse, 1, 1, 3, &[0.5, 2.0, -1.0], &[7]);
+    assert!(loss[0].is_nan() && correct[0] == 0.0, "a target outside the classes");
+    assert_eq!((HeadKind::OneHotMse.code(), HeadKind::from(Loss::MseOnehot)), (3, HeadKind::OneHotMse));
 }
 
 #[test]

@@ -497,7 +497,7 @@ fn experiment() -> impl Strategy<Value = Experiment> {
         f32_in(limits::NOISE),
         prop::collection::vec(limits::WIDTH.0..=limits::WIDTH.1, 0..=limits::MAX_LAYERS),
         prop::collection::vec(select(acts), 1..=limits::MAX_LAYERS),
-        select(vec![Loss::Mse, Loss::Ce]),
+        select(vec![Loss::Mse, Loss::Ce, Loss::MseOnehot]),
     );
     let b = (
         select(grokpad::experiment::types::OPT.iter().map(|d| d.1).collect::<Vec<_>>()),
@@ -611,7 +611,7 @@ fn experiment() -> impl Strategy<Value = Experiment> {
             // A consistent experiment (the codec reports the cross-key conflicts).
             if e.is_regression() {
                 (e.flip, e.loss) = (0.0, Loss::Mse);
-            } else if e.classes_out() > 2 {
+            } else if e.classes_out() > 2 && e.loss == Loss::Mse {
                 e.loss = Loss::Ce;
             }
             if e.act.len() != e.layers.len() {
@@ -957,4 +957,40 @@ fn kan_and_token_model_sweep_axes() {
     let d = decode("v=1&model=kan&sweep=grid&sweep_values=3,5&sweep2=alpha&sweep2_values=1,2");
     assert_eq!((d.experiment.sweep, d.experiment.sweep2), (SweepAxis::Grid, SweepAxis::None));
     assert_eq!(d.notices.iter().map(|n| n.key.as_str()).collect::<Vec<_>>(), ["sweep2", "sweep2_values"]);
+}
+
+/// `act=quad` and `loss=mse-onehot` (Gromov 2023; Doshi et al. 2024): round trip, heads and
+/// output widths, the cross-key rules (regression, token models, KANs) and bad spellings.
+#[test]
+fn quad_and_onehot_square_loss() {
+    let e = clean("data=mod&p=23&layers=64&act=quad&loss=mse-onehot");
+    assert_eq!((e.act.clone(), e.loss), (vec![Activation::Quad], Loss::MseOnehot));
+    assert_eq!((e.uses_onehot_mse(), e.uses_ce(), e.outputs()), (true, false, 23));
+    let url = encode(&e);
+    assert!(url.ends_with("&act=quad&loss=mse-onehot"), "{url}");
+    let back = decode(&encode(&e));
+    assert!(back.notices.is_empty(), "{:?}", back.notices);
+    assert_eq!(back.experiment, e);
+    // Two classes: two linear outputs (not TFP's one tanh output); old `mse` links keep theirs.
+    assert_eq!(clean("data=moons&loss=mse-onehot").widths(), vec![2, 4, 2, 2]);
+    assert_eq!(clean("data=moons").widths(), vec![2, 4, 2, 1]);
+    assert_eq!((clean("data=mod&p=23").uses_ce(), clean("data=mod&p=23").outputs()), (true, 23));
+    // Regression: the square loss on a linear output, reported and dropped.
+    let (e, n) = one("data=plane&loss=mse-onehot", "loss");
+    assert_eq!((e.loss, e.outputs()), (Loss::Mse, 1));
+    assert!(n.message.contains("regression"), "{}", n.message);
+    // Token models and KANs train with softmax cross-entropy: reported, the link says ce.
+    for m in ["emb", "tfm", "kan"] {
+        let (e, n) = one(&format!("data=mod&p=23&model={m}&loss=mse-onehot"), "loss");
+        assert_eq!((e.loss, e.uses_ce(), e.uses_onehot_mse()), (Loss::Ce, true, false), "{m}");
+        assert!(n.message.contains("model=mlp"), "{m}: {}", n.message);
+    }
+    // A token model on other data moves to mlp first and keeps the loss.
+    let (e, _) = one("data=moons&model=tfm&loss=mse-onehot", "model");
+    assert_eq!(e.loss, Loss::MseOnehot);
+    // Bad spellings: a notice and the default.
+    assert_eq!(one("loss=mse_onehot", "loss").0.loss, Loss::Mse);
+    assert_eq!(one("loss=onehot", "loss").0.loss, Loss::Mse);
+    assert_eq!(one("act=square", "act").0.act, vec![Activation::Tanh]);
+    assert_eq!(clean("act=QUAD").act, vec![Activation::Quad]);
 }

@@ -53,12 +53,14 @@ pub struct ModelSpec {
 
 impl ModelSpec {
     /// The spec of `e`: widths, per-layer activations, w0, resid, hourglass, dropout, and the
-    /// head: regression data → `Regression`, cross-entropy (asked for or > 2 classes) →
+    /// head: regression data → `Regression`, `loss=mse-onehot` → `OneHotMse`, cross-entropy (asked for or > 2 classes) →
     /// `Softmax { smooth }`, else TFP's tanh head. A default experiment gives today's layout.
     pub fn from_experiment(e: &Experiment, models: usize) -> Self {
         let widths = e.widths();
         let head = if e.is_regression() {
             HeadKind::Regression
+        } else if e.uses_onehot_mse() {
+            HeadKind::OneHotMse
         } else if e.uses_ce() {
             HeadKind::Softmax { smooth: e.smooth }
         } else {
@@ -84,7 +86,8 @@ pub struct Layout {
     /// Parameters per model.
     pub p: usize,
     pub models: usize,
-    /// `Loss::Mse` for the tanh and regression heads, `Loss::Ce` for softmax.
+    /// `Loss::Mse` for the tanh and regression heads, `Loss::Ce` for softmax, `Loss::MseOnehot`
+    /// for the one-hot square loss.
     pub loss: Loss,
     pub head: HeadKind,
     pub w0: f32,
@@ -135,7 +138,11 @@ impl Layout {
                 push(i, o, act, usize::from(square && spec.resid));
             }
         }
-        let loss = if matches!(spec.head, HeadKind::Softmax { .. }) { Loss::Ce } else { Loss::Mse };
+        let loss = match spec.head {
+            HeadKind::Softmax { .. } => Loss::Ce,
+            HeadKind::OneHotMse => Loss::MseOnehot,
+            HeadKind::Tanh | HeadKind::Regression => Loss::Mse,
+        };
         Layout { layers, p: off, models: spec.models, loss, head: spec.head, w0: spec.w0, dropout: spec.dropout }
     }
 
@@ -155,7 +162,7 @@ impl Layout {
     pub fn is_plain(&self) -> bool {
         self.dropout == 0.0
             && self.head.smooth() == 0.0
-            && self.head != HeadKind::Regression
+            && !matches!(self.head, HeadKind::Regression | HeadKind::OneHotMse)
             && self.layers.iter().all(|l| l.skip == 0 && l.mult == 1.0 && (l.act as u32) <= Act::Linear as u32)
     }
 
@@ -245,13 +252,15 @@ impl Layout {
     }
 
     /// Boundary score of one output row: the tanh output (TFP head), p1 − p0 written as
-    /// tanh((z1 − z0)/2) for 2-class softmax, the argmax class index for C > 2 classes, and the
-    /// raw prediction for regression.
+    /// tanh((z1 − z0)/2) for 2-class softmax, (z1 − z0)/2 clamped to ±1 for the 2-class one-hot
+    /// square loss, the argmax class index for C > 2 classes, and the raw prediction for
+    /// regression.
     pub fn score(&self, out: &[f32]) -> f32 {
         match self.head {
             HeadKind::Tanh | HeadKind::Regression => out[0],
             HeadKind::Softmax { .. } if out.len() == 2 => ((out[1] - out[0]) * 0.5).tanh(),
-            HeadKind::Softmax { .. } => {
+            HeadKind::OneHotMse if out.len() == 2 => ((out[1] - out[0]) * 0.5).clamp(-1.0, 1.0),
+            HeadKind::Softmax { .. } | HeadKind::OneHotMse => {
                 let mut arg = 0;
                 for (j, &v) in out.iter().enumerate() {
                     if v > out[arg] {
@@ -316,5 +325,17 @@ mod tests {
         assert_eq!(h.layers[1].act, Act::Gelu);
         assert_eq!(h.layers[3].act, Act::Sin);
         assert!(h.keeps_z(1) && h.keeps_z(2) && !h.keeps_z(0) && !h.keeps_z(5));
+    }
+
+    #[test]
+    fn quad_onehot_square_layout_is_not_plain() {
+        let d = crate::experiment::url::decode("data=mod&p=23&layers=16&act=quad&loss=mse-onehot").experiment;
+        let l = Layout::from_experiment(&d, 1);
+        assert_eq!((l.head, l.loss, l.outputs(), l.inputs()), (HeadKind::OneHotMse, Loss::MseOnehot, 23, 46));
+        assert_eq!((l.layers[0].act, l.layers[1].act), (Act::Quad, Act::Linear));
+        assert!(!l.is_plain() && l.keeps_z(0));
+        assert!(!Layout::new(&[2, 3, 2], Act::Tanh, Loss::MseOnehot, 1).is_plain());
+        let two = Layout::new(&[2, 3, 2], Act::Tanh, Loss::MseOnehot, 1);
+        assert_eq!((two.score(&[0.0, 1.0]), two.score(&[0.0, 4.0]), two.score(&[1.0, 0.0])), (0.5, 1.0, -0.5));
     }
 }

@@ -317,7 +317,9 @@ impl KanCpu {
 pub fn score(head: HeadKind, out: &[f32]) -> f32 {
     match head {
         HeadKind::Softmax { .. } if out.len() == 2 => ((out[1] - out[0]) * 0.5).tanh(),
-        HeadKind::Softmax { .. } => (0..out.len()).fold(0, |a, j| if out[j] > out[a] { j } else { a }) as f32,
+        HeadKind::Softmax { .. } | HeadKind::OneHotMse => {
+            (0..out.len()).fold(0, |a, j| if out[j] > out[a] { j } else { a }) as f32
+        }
         _ => out[0],
     }
 }

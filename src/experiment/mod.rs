@@ -382,14 +382,19 @@ impl Experiment {
             _ => 2,
         }
     }
-    /// Softmax cross-entropy: asked for, or needed (more than two classes).
+    /// Softmax cross-entropy: asked for, or needed (more than two classes under `mse`; any
+    /// classification by a KAN or token model under `mse-onehot`, which only MLPs train).
     pub fn uses_ce(&self) -> bool {
-        !self.is_regression() && (self.loss == Loss::Ce || self.classes_out() > 2)
+        !self.is_regression() && !self.uses_onehot_mse() && (self.loss != Loss::Mse || self.classes_out() > 2)
+    }
+    /// The square loss on one-hot targets (`loss=mse-onehot`): an MLP on classification data.
+    pub fn uses_onehot_mse(&self) -> bool {
+        !self.is_regression() && self.loss == Loss::MseOnehot && self.model == Model::Mlp
     }
     /// Number of output units: 1 for regression and for TFP's tanh output (MSE, two classes),
-    /// else one logit per class.
+    /// else one per class (logits, or the one-hot square loss's outputs).
     pub fn outputs(&self) -> usize {
-        if self.uses_ce() {
+        if self.uses_ce() || self.uses_onehot_mse() {
             self.classes_out()
         } else {
             1

@@ -107,3 +107,15 @@ pub(super) fn kan_basis(e: &mut Experiment, n: &mut Notes) {
         e.refine.clear();
     }
 }
+
+/// `loss=mse-onehot` (the square loss on one-hot targets, Gromov 2023; Doshi et al. 2024) is
+/// implemented for MLPs: KANs and the token models (`emb`, `tfm`) train with softmax
+/// cross-entropy instead, reported (the link then says `loss=ce`).
+pub(super) fn onehot_mse(e: &mut Experiment, n: &mut Notes) {
+    use super::types::{Loss, Model};
+    if e.loss == Loss::MseOnehot && e.model != Model::Mlp && !e.is_regression() {
+        let why = "the square loss on one-hot targets is for model=mlp; using softmax cross-entropy (ce)";
+        n.push("loss", "mse-onehot", why);
+        e.loss = Loss::Ce;
+    }
+}

@@ -121,7 +121,8 @@ pub enum Feature {
     Siny,
 }
 
-/// Hidden-layer activation (`sin` is SIREN's sin(ω₀z), Sitzmann et al. 2020).
+/// Hidden-layer activation (`sin` is SIREN's sin(ω₀z), Sitzmann et al. 2020; `quad` is z²,
+/// Gromov 2023 and Doshi et al. 2024).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Activation {
@@ -133,15 +134,20 @@ pub enum Activation {
     Sigmoid,
     Sin,
     Linear,
+    Quad,
 }
 
 /// Loss: `mse` = TFP's square loss on a tanh output with labels ±1 (a linear output with float
-/// targets for regression data); `ce` = softmax cross-entropy.
+/// targets for regression data; softmax cross-entropy for more than two classes); `ce` = softmax
+/// cross-entropy; `mse-onehot` = the square loss on one-hot targets over one linear output per
+/// class (Gromov 2023; Doshi et al. 2024; MLPs only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Loss {
     Mse,
     Ce,
+    #[serde(rename = "mse-onehot")]
+    MseOnehot,
 }
 
 /// Optimizer: SGD, SGD with (Nesterov) momentum, Adam (Kingma & Ba 2015) and AdamW (Loshchilov &
@@ -263,8 +269,9 @@ pub const ACT: &[(&str, Activation)] = &[
     ("sigmoid", Activation::Sigmoid),
     ("sin", Activation::Sin),
     ("linear", Activation::Linear),
+    ("quad", Activation::Quad),
 ];
-pub const LOSS: &[(&str, Loss)] = &[("mse", Loss::Mse), ("ce", Loss::Ce)];
+pub const LOSS: &[(&str, Loss)] = &[("mse", Loss::Mse), ("ce", Loss::Ce), ("mse-onehot", Loss::MseOnehot)];
 pub const OPT: &[(&str, Optimizer)] = &[
     ("sgd", Optimizer::Sgd),
     ("momentum", Optimizer::Momentum),

@@ -288,6 +288,10 @@ fn reconcile(e: &mut Experiment, n: &mut Notes) {
         if e.loss == Loss::Ce {
             n.push("loss", "ce", "regression data uses the square loss on a linear output");
         }
+        if e.loss == Loss::MseOnehot {
+            n.push("loss", "mse-onehot", "regression data uses the square loss on a linear output, using mse");
+            e.loss = Loss::Mse;
+        }
         if e.flip > 0.0 || e.labels == Labels::Random {
             n.push("flip", &e.flip.to_string(), "label noise applies to classification data only, ignored");
         }
@@ -295,6 +299,7 @@ fn reconcile(e: &mut Experiment, n: &mut Notes) {
         n.push("loss", "mse", "more than two classes use softmax cross-entropy");
     }
     rules::token_models(e, n);
+    rules::onehot_mse(e, n);
     rules::kan_basis(e, n);
     super::sweepkeys::reconcile(e, n);
     if e.data == Dataset::Custom && e.pts.len() < 4 {

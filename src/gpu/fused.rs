@@ -102,7 +102,7 @@ fn act_expr(a: Act, z: &str) -> String {
         Act::Linear => z.to_string(),
         Act::Leaky => format!("select(0.01 * {z}, {z}, {z} > 0.0)"),
         // `supports` takes only plain layouts (`Layout::is_plain`): these never reach here.
-        Act::Gelu | Act::Silu | Act::Sin => unreachable!("fused::supports excludes {a:?}"),
+        Act::Gelu | Act::Silu | Act::Sin | Act::Quad => unreachable!("fused::supports excludes {a:?}"),
     }
 }
 
@@ -114,7 +114,7 @@ fn grad_expr(a: Act, y: &str) -> String {
         Act::Sigmoid => format!("{y} * (1.0 - {y})"),
         Act::Linear => "1.0".into(),
         Act::Leaky => format!("select(0.01, 1.0, {y} > 0.0)"),
-        Act::Gelu | Act::Silu | Act::Sin => unreachable!("fused::supports excludes {a:?}"),
+        Act::Gelu | Act::Silu | Act::Sin | Act::Quad => unreachable!("fused::supports excludes {a:?}"),
     }
 }
 
@@ -226,6 +226,8 @@ pub fn source(layout: &Layout, batch: usize, opt: Optimizer) -> String {
             d{last}[bb] = e * (1.0 - a * a) * inv_b;
         }}"
         ),
+        // `supports` takes only plain layouts (`Layout::is_plain`): never the one-hot square loss.
+        Loss::MseOnehot => unreachable!("fused::supports excludes loss=mse-onehot"),
         Loss::Ce => format!(
             "
         // Softmax cross-entropy head: d = (softmax(z) − onehot(t))/B (core::ops::loss_head).

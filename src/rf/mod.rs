@@ -79,7 +79,7 @@ pub fn fit(e: &Experiment) -> Result<RfFit, String> {
                     -1.0
                 }
             }
-            HeadKind::Softmax { .. } => f64::from(sp.y[i] as usize == j),
+            HeadKind::Softmax { .. } | HeadKind::OneHotMse => f64::from(sp.y[i] as usize == j),
         })
     };
     let a = design(&phi_tr, tr.len());
@@ -152,7 +152,7 @@ fn metrics(z: &DMatrix<f64>, t: &DMatrix<f64>, head: HeadKind, sp: &crate::core:
         .filter(|&i| match head {
             HeadKind::Regression => (z[(i, 0)] - t[(i, 0)]).abs() < REG_TOL as f64,
             HeadKind::Tanh => (z[(i, 0)] >= 0.0) == (sp.y[i] == 1),
-            HeadKind::Softmax { .. } => argmax(z, i) == sp.y[i] as usize,
+            HeadKind::Softmax { .. } | HeadKind::OneHotMse => argmax(z, i) == sp.y[i] as usize,
         })
         .count();
     (mse as f32, hits as f32 / n.max(1) as f32)

@@ -4,7 +4,8 @@
 //!
 //! - EL2N = ‖p(x) − onehot(y)‖₂ with p the softmax of the logits; for TFP's tanh head (two
 //!   classes, one output a) p = ((1 − a)/2, (1 + a)/2), so EL2N = √2·|p₁ − y|; for regression
-//!   |f(x) − y|.
+//!   |f(x) − y|; for the one-hot square loss ‖z(x) − onehot(y)‖₂ (its outputs are the
+//!   prediction).
 //! - GraNd = ‖∇_θ ℓ(x, y)‖₂, the per-example gradient norm over all parameters, computed by the
 //!   CPU backend's own training step at batch size 1 with a zero learning rate (its raw gradient
 //!   norm, before clipping and regularizers), dropout off.
@@ -56,6 +57,12 @@ pub fn el2n(layout: &Layout, params: &[f32], s: &Split) -> Vec<Vec<f32>> {
                             let p1 = (1.0 + row[0]) * 0.5;
                             std::f32::consts::SQRT_2 * (p1 - f32::from(s.y[i] == 1)).abs()
                         }
+                        HeadKind::OneHotMse => row
+                            .iter()
+                            .enumerate()
+                            .map(|(j, &z)| (z - f32::from(j == s.y[i] as usize)).powi(2))
+                            .sum::<f32>()
+                            .sqrt(),
                         HeadKind::Softmax { .. } => {
                             let top = row.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
                             let e: Vec<f32> = row.iter().map(|z| (z - top).exp()).collect();

@@ -20,10 +20,10 @@ pub const MAX_PARAMS: usize = 100_000;
 /// ~2·P flops each, on every readback); larger ones show the engine's arg-max.
 pub const MAX_PROB_PARAMS: usize = 20_000;
 
-/// Whether the boundary of `e` shows class probabilities (more than two classes, not
-/// discretized, a model of at most `MAX_PROB_PARAMS` parameters).
+/// Whether the boundary of `e` shows class probabilities (more than two classes under a
+/// softmax head, not discretized, a model of at most `MAX_PROB_PARAMS` parameters).
 pub fn shows_probs(e: &Experiment) -> bool {
-    e.classes_out() > 2 && !e.discretize && Layout::from_experiment(e, 1).p <= MAX_PROB_PARAMS
+    e.classes_out() > 2 && e.uses_ce() && !e.discretize && Layout::from_experiment(e, 1).p <= MAX_PROB_PARAMS
 }
 
 /// The dense slots' shapes for `plot::netdiagram::Diagram`.

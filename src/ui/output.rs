@@ -27,7 +27,7 @@ pub fn BoundaryLegend(exp: RwSignal<Experiment>) -> impl IntoView {
                 view! { <span>"Colour = value: "<i class="sw" style=css(ORANGE)></i>" −1 … "<i class="sw" style=css(BLUE)></i>" +1; background = prediction, dots = targets"</span> }.into_any()
             } else {
                 let k = e.classes_out().max(2);
-                let names: Vec<String> = if k == 2 && !e.uses_ce() {
+                let names: Vec<String> = if k == 2 && e.outputs() == 1 {
                     vec!["class 0 (−1)".into(), "class 1 (+1)".into()]
                 } else {
                     (0..k).map(|c| format!("class {c}")).collect()

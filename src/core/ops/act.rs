@@ -7,8 +7,11 @@
 //!   gelu(z) = ½·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))).
 //! - silu / swish (Elfwing, Uchibe & Doya 2018; Ramachandran et al. 2017): z·sigmoid(z).
 //! - sin, SIREN (Sitzmann et al. 2020): sin(ω0·z) with ω0 = `w0` (the URL key `w0`).
+//! - quad: σ(z) = z², σ'(z) = 2z, the quadratic activation of Gromov 2023 ("Grokking modular
+//!   arithmetic") and Doshi et al. 2024 ("To grok or not to grok"), whose two-layer MLPs on
+//!   one-hot pairs have an analytic Fourier solution.
 //!
-//! gelu, silu and sin are not invertible from their output: layers using them (and any layer
+//! gelu, silu, sin and quad are not invertible from their output: layers using them (and any layer
 //! with a residual skip or dropout, whose output is not σ(z)) store the pre-activation z in the
 //! forward pass and differentiate with `act_grad_z`.
 
@@ -26,6 +29,7 @@ pub enum Act {
     Gelu = 5,
     Silu = 6,
     Sin = 7,
+    Quad = 8,
 }
 
 /// Negative-side slope of leaky relu.
@@ -37,12 +41,12 @@ pub const GELU_K: f32 = 0.044_715;
 
 impl Act {
     /// Every activation, in code order.
-    pub const ALL: [Act; 8] =
-        [Act::Relu, Act::Tanh, Act::Sigmoid, Act::Linear, Act::Leaky, Act::Gelu, Act::Silu, Act::Sin];
+    pub const ALL: [Act; 9] =
+        [Act::Relu, Act::Tanh, Act::Sigmoid, Act::Linear, Act::Leaky, Act::Gelu, Act::Silu, Act::Sin, Act::Quad];
 
     /// True when σ' cannot be recovered from the output: the layer keeps z.
     pub fn needs_z(self) -> bool {
-        matches!(self, Act::Gelu | Act::Silu | Act::Sin)
+        matches!(self, Act::Gelu | Act::Silu | Act::Sin | Act::Quad)
     }
 }
 
@@ -57,6 +61,7 @@ impl From<Activation> for Act {
             Activation::Gelu => Act::Gelu,
             Activation::Silu => Act::Silu,
             Activation::Sin => Act::Sin,
+            Activation::Quad => Act::Quad,
         }
     }
 }
@@ -87,11 +92,12 @@ pub fn act_fwd_w(act: Act, z: f32, w0: f32) -> f32 {
         Act::Gelu => 0.5 * z * (1.0 + (GELU_C * (z + GELU_K * z * z * z)).tanh()),
         Act::Silu => z * sigmoid(z),
         Act::Sin => (w0 * z).sin(),
+        Act::Quad => z * z,
     }
 }
 
 /// σ'(z) written in terms of the output a = σ(z), so the backward pass needs only activations.
-/// NaN for gelu, silu and sin (not recoverable from a: those layers use [`act_grad_z`]).
+/// NaN for gelu, silu, sin and quad (not recoverable from a: those layers use [`act_grad_z`]).
 pub fn act_grad_from_output(act: Act, a: f32) -> f32 {
     match act {
         Act::Relu => f32::from(a > 0.0),
@@ -105,7 +111,7 @@ pub fn act_grad_from_output(act: Act, a: f32) -> f32 {
                 LEAKY_SLOPE
             }
         }
-        Act::Gelu | Act::Silu | Act::Sin => f32::NAN,
+        Act::Gelu | Act::Silu | Act::Sin | Act::Quad => f32::NAN,
     }
 }
 
@@ -138,5 +144,6 @@ pub fn act_grad_z(act: Act, z: f32, w0: f32) -> f32 {
             s * (1.0 + z * (1.0 - s))
         }
         Act::Sin => w0 * (w0 * z).cos(),
+        Act::Quad => 2.0 * z,
     }
 }

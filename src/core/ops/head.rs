@@ -10,6 +10,9 @@
 //! - `Regression`: C = 1, linear output, the target is an f32 travelling in the u32 target
 //!   buffer as its bits (`f32::to_bits`), loss ½(a − y)², dz = (a − y)/B; "correct" iff
 //!   |a − y| < `REG_TOL` (so Stats.acc of a regression is the fraction within 0.1).
+//! - `OneHotMse` (URL `loss=mse-onehot`): C ≥ 2 linear outputs, the square loss on one-hot
+//!   targets ½·Σ_j (z_j − [j = t])², dz = (z − onehot(t))/B, correct iff the first argmax is t
+//!   (Gromov 2023, "Grokking modular arithmetic"; Doshi et al. 2024, "To grok or not to grok").
 
 use crate::experiment::Loss;
 
@@ -22,6 +25,7 @@ pub enum HeadKind {
     Tanh,
     Softmax { smooth: f32 },
     Regression,
+    OneHotMse,
 }
 
 impl HeadKind {
@@ -30,6 +34,7 @@ impl HeadKind {
             HeadKind::Tanh => 0,
             HeadKind::Softmax { .. } => 1,
             HeadKind::Regression => 2,
+            HeadKind::OneHotMse => 3,
         }
     }
     pub fn smooth(self) -> f32 {
@@ -45,6 +50,7 @@ impl From<Loss> for HeadKind {
         match l {
             Loss::Mse => HeadKind::Tanh,
             Loss::Ce => HeadKind::Softmax { smooth: 0.0 },
+            Loss::MseOnehot => HeadKind::OneHotMse,
         }
     }
 }
@@ -56,7 +62,8 @@ pub struct HeadOut<'a> {
     pub correct: &'a mut [f32],
 }
 
-/// [`loss_head_ex`] with the head of `kind` (MSE → TFP tanh head, CE → softmax without smoothing).
+/// [`loss_head_ex`] with the head of `kind` (MSE → TFP tanh head, CE → softmax without smoothing,
+/// mse-onehot → square loss on one-hot targets).
 #[allow(clippy::too_many_arguments)]
 pub fn loss_head(kind: Loss, m: usize, b: usize, c: usize, t_stride_m: usize, a: &[f32], t: &[u32], out: HeadOut) {
     loss_head_ex(kind.into(), m, b, c, t_stride_m, a, t, out)
@@ -106,6 +113,19 @@ pub fn loss_head_ex(h: HeadKind, m: usize, b: usize, c: usize, t_stride_m: usize
                             arg = j;
                         }
                     }
+                    out.correct[k] = f32::from(arg == tc);
+                }
+                HeadKind::OneHotMse => {
+                    let (mut sq, mut arg) = (0.0, 0);
+                    for j in 0..c {
+                        let e = z[j] - f32::from(j == tc);
+                        sq += e * e;
+                        out.dz[k * c + j] = e * inv_b;
+                        if z[j] > z[arg] {
+                            arg = j;
+                        }
+                    }
+                    out.loss[k] = if tc < c { 0.5 * sq } else { f32::NAN };
                     out.correct[k] = f32::from(arg == tc);
                 }
             }
