@@ -6,6 +6,12 @@
 // Grid-stride loops over tiles: any size fits a bounded dispatch. Tile counts: `kernels::work`.
 // Issue 4 (flags F_* in common.wgsl): forward multiplier (x scaled by d.mult as loaded: exact at
 // 1), residual skip, counter-based inverted dropout, z stored for z-based derivatives.
+// Specialization (`gpu::kernels::Kernels::dense`): the plans compile one pipeline per (act,
+// act_prev, flags) through the overridable constants below, so the activation switch and the
+// flag branches fold away at pipeline creation. On the CPU rasterizers that run WebGPU without
+// a GPU (lavapipe, SwiftShader) a uniform branch still runs every arm under a lane mask, which
+// made the epilogues (all seven activations, the dropout hash) cost most of a small layer.
+// Left at their defaults (`DYN`), the kernels read d.act, d.act_prev and d.flags at run time.
 
 @group(0) @binding(2) var<storage, read> in_a: array<f32>;
 @group(0) @binding(3) var<storage, read> in_b: array<f32>;
@@ -15,6 +21,26 @@
 @group(0) @binding(7) var<storage, read_write> out_c: array<f32>;
 
 const T: u32 = 4u;
+
+const DYN: u32 = 0xFFFFFFFFu;
+override ACT: u32 = DYN;
+override ACT_PREV: u32 = DYN;
+override FLAGS: u32 = DYN;
+
+fn act_k() -> u32 {
+    if (ACT == DYN) { return d.act; }
+    return ACT;
+}
+
+fn act_prev_k() -> u32 {
+    if (ACT_PREV == DYN) { return d.act_prev; }
+    return ACT_PREV;
+}
+
+fn flags_k() -> u32 {
+    if (FLAGS == DYN) { return d.flags; }
+    return FLAGS;
+}
 
 // Indices t0..t0+3 clamped to n − 1: edge tiles compute duplicates that are never stored.
 fn lanes(t0: u32, n: u32) -> vec4<u32> {
@@ -66,10 +92,10 @@ fn fwd(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) n
             for (var c = 0u; c < T && o0 + c < d.o; c++) {
                 let q = base + o0 + c;
                 let z = acc[r][c];
-                if ((d.flags & F_Z) != 0u) { out_b[q] = z; }
-                var u = act_fwd_w(d.act, z, d.w0);
-                if ((d.flags & F_DROP) != 0u) { u = drop_apply(u, m, b0 + r, o0 + c, d.o); }
-                if ((d.flags & F_SKIP) != 0u) { u = u + in_c[q]; }
+                if ((flags_k() & F_Z) != 0u) { out_b[q] = z; }
+                var u = act_fwd_w(act_k(), z, d.w0);
+                if ((flags_k() & F_DROP) != 0u) { u = drop_apply(u, m, b0 + r, o0 + c, d.o); }
+                if ((flags_k() & F_SKIP) != 0u) { u = u + in_c[q]; }
                 out_a[q] = u;
             }
         }
@@ -108,13 +134,13 @@ fn bwd_data(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
             for (var c = 0u; c < T && i0 + c < d.i; c++) {
                 let q = base + i0 + c;
                 var g = d.mult * acc[r][c];
-                if ((d.flags & F_SKIP) != 0u) { g = g + out_c[q]; }
-                if ((d.flags & F_STORE_G) != 0u) { out_b[q] = g; }
-                if ((d.flags & F_Z) != 0u) {
-                    if ((d.flags & F_DROP) != 0u) { g = drop_apply(g, m, b0 + r, i0 + c, d.i); }
-                    out_a[q] = g * act_grad_z(d.act_prev, in_c[q], d.w0);
+                if ((flags_k() & F_SKIP) != 0u) { g = g + out_c[q]; }
+                if ((flags_k() & F_STORE_G) != 0u) { out_b[q] = g; }
+                if ((flags_k() & F_Z) != 0u) {
+                    if ((flags_k() & F_DROP) != 0u) { g = drop_apply(g, m, b0 + r, i0 + c, d.i); }
+                    out_a[q] = g * act_grad_z(act_prev_k(), in_c[q], d.w0);
                 } else {
-                    out_a[q] = g * act_grad(d.act_prev, in_c[q]);
+                    out_a[q] = g * act_grad(act_prev_k(), in_c[q]);
                 }
             }
         }

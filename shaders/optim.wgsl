@@ -7,6 +7,10 @@
 // Box–Muller normal of `core::optim::noise` (Neelakantan et al. 2015); zero coefficients skip
 // their term. `mask` holds the decay mask [P] then the learning-rate multipliers: [P], or [M, P]
 // when d.flags has F_LR_M (per-model multipliers: sweeps over the learning rate, width padding).
+// Specialization (`gpu::kernels::Kernels::specialized`): `FLAGS` fixes d.flags, and `PLAIN`
+// pipelines run the steps without clipping, L1 and gradient noise (their terms are then zero
+// and skipped anyway), so those branches fold away: on the CPU rasterizers (lavapipe,
+// SwiftShader) a uniform branch runs every arm under a lane mask. Defaults: read at run time.
 
 @group(0) @binding(2) var<storage, read> grads: array<f32>;
 @group(0) @binding(3) var<storage, read> mask: array<f32>;
@@ -19,9 +23,18 @@
 // weight NaN or infinite; read back with the metrics.
 @group(0) @binding(8) var<storage, read_write> bad: array<atomic<u32>>;
 
+const DYN: u32 = 0xFFFFFFFFu;
+override FLAGS: u32 = DYN;
+override PLAIN: bool = false;
+
+fn flags_k() -> u32 {
+    if (FLAGS == DYN) { return d.flags; }
+    return FLAGS;
+}
+
 // The learning-rate multiplier of flat element k.
 fn lr_mult(k: u32) -> f32 {
-    if ((d.flags & F_LR_M) != 0u) {
+    if ((flags_k() & F_LR_M) != 0u) {
         return mask[d.p_stride + k];
     }
     return mask[d.p_stride + k % d.p_stride];
@@ -46,20 +59,19 @@ fn gauss(m: u32, t: u32, j: u32) -> f32 {
 
 // The gradient the update sees for flat element k with weight w and decay mask mk.
 fn eff_grad(k: u32, w: f32, mk: f32) -> f32 {
-    let mi = k / d.p_stride;
     var g = grads[k];
-    if (slot.clip > 0.0) {
-        let n = gnorm[mi];
+    if (!PLAIN && slot.clip > 0.0) {
+        let n = gnorm[k / d.p_stride];
         if (n > slot.clip) {
             g = g * (slot.clip / n);
         }
     }
     g = g + slot.l2 * mk * w;
-    if (slot.l1 != 0.0) {
+    if (!PLAIN && slot.l1 != 0.0) {
         g = g + slot.l1 * mk * sign(w);
     }
-    if (slot.noise != 0.0) {
-        g = g + slot.noise * gauss(mi, slot.step - 1u, k % d.p_stride);
+    if (!PLAIN && slot.noise != 0.0) {
+        g = g + slot.noise * gauss(k / d.p_stride, slot.step - 1u, k % d.p_stride);
     }
     return g;
 }

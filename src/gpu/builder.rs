@@ -17,6 +17,17 @@ pub struct Dispatch {
     pub label: String,
     /// Floating-point operations per run (2·MACs of the dense kernels; 0 for the others).
     pub flops: f64,
+    /// Pipelines specialized to this dispatch's static dims (`Kernels::specialized`); empty:
+    /// the kernel's generic pipeline.
+    pub pipe: Pipes,
+}
+
+/// A dispatch's specialized pipelines: for every step, and for plain steps (no clipping, L1 or
+/// gradient noise: the optimizers).
+#[derive(Clone, Default)]
+pub struct Pipes {
+    pub any: Option<wgpu::ComputePipeline>,
+    pub plain: Option<wgpu::ComputePipeline>,
 }
 
 /// Collects dims and bind groups while the plan is compiled.
@@ -76,6 +87,14 @@ impl Builder<'_> {
             slot: matches!(k, K::Gather | K::Sgd | K::Momentum | K::Adam | K::Fwd | K::BwdData),
             label: format!("{k:?} m={} b={} i={} o={}", d.m, d.b, d.i, d.o),
             flops: 2.0 * macs,
+            pipe: Pipes {
+                any: self.kern.specialized(&self.ctx.device, k, &d, false),
+                plain: if matches!(k, K::Sgd | K::Momentum | K::Adam) {
+                    self.kern.specialized(&self.ctx.device, k, &d, true)
+                } else {
+                    None
+                },
+            },
         }
     }
 }
@@ -119,9 +138,24 @@ pub fn encode_plan(
     slot: u32,
     clip: bool,
 ) {
+    encode_step(enc, kern, bind_groups, plan, slot, clip, false);
+}
+
+/// [`encode_plan`] for a step that is `plain` (no clipping, L1 or gradient noise: the
+/// optimizers' plain pipelines, `Pipes::plain`, where the dispatch has one).
+pub fn encode_step(
+    enc: &mut wgpu::CommandEncoder,
+    kern: &Kernels,
+    bind_groups: &[wgpu::BindGroup],
+    plan: &[Dispatch],
+    slot: u32,
+    clip: bool,
+    plain: bool,
+) {
     let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
     for d in plan.iter().filter(|d| clip || d.k != K::Norm) {
-        pass.set_pipeline(kern.pipeline(d.k));
+        let spec = if plain { d.pipe.plain.as_ref().or(d.pipe.any.as_ref()) } else { d.pipe.any.as_ref() };
+        pass.set_pipeline(spec.unwrap_or_else(|| kern.pipeline(d.k)));
         pass.set_bind_group(0, &bind_groups[d.bg], &[if d.slot { slot } else { 0 }]);
         pass.dispatch_workgroups(d.groups, 1, 1);
     }

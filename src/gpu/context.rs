@@ -13,6 +13,9 @@ pub struct GpuContext {
     pub label: String,
     /// Set by the device-lost callback or an uncaptured error.
     pub lost: Arc<std::sync::Mutex<Option<String>>>,
+    /// The compiled kernels, made on first use and shared by every plan on this device (a
+    /// sweep builds one backend per group: its pipelines are compiled once).
+    kernels: std::sync::OnceLock<Arc<super::kernels::Kernels>>,
 }
 
 impl GpuContext {
@@ -62,7 +65,12 @@ impl GpuContext {
                 g.get_or_insert_with(|| format!("GPU error: {e}"));
             }
         }));
-        Ok(GpuContext { device, queue, limits: device_limits(&limits), label, lost })
+        Ok(GpuContext { device, queue, limits: device_limits(&limits), label, lost, kernels: Default::default() })
+    }
+
+    /// The kernels of this device (compiled on the first call).
+    pub fn kernels(&self) -> Arc<super::kernels::Kernels> {
+        self.kernels.get_or_init(|| Arc::new(super::kernels::Kernels::new(&self.device))).clone()
     }
 
     /// Native only: a blocking constructor.

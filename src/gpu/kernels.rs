@@ -172,9 +172,18 @@ pub enum K {
 /// A WGSL file: name, source, and its (kernel, entry point) pairs.
 type KernelFile<'a> = (&'a str, &'a str, &'a [(K, &'a str)]);
 
+/// (kernel, act or plain, act_prev, flags) of a specialized pipeline.
+type VariantKey = (K, u32, u32, u32);
+
 pub struct Kernels {
     pub layout: wgpu::BindGroupLayout,
     pipelines: Vec<(K, wgpu::ComputePipeline)>,
+    pipeline_layout: wgpu::PipelineLayout,
+    /// `shaders/dense.wgsl` and `shaders/optim.wgsl`, for [`Kernels::specialized`].
+    dense_module: wgpu::ShaderModule,
+    optim_module: wgpu::ShaderModule,
+    /// Specialized pipelines made so far: (kernel, act or plain, act_prev, flags).
+    variants: std::sync::Mutex<Vec<(VariantKey, wgpu::ComputePipeline)>>,
 }
 
 const COMMON: &str = include_str!("../../shaders/common.wgsl");
@@ -237,11 +246,17 @@ impl Kernels {
             ),
         ];
         let mut pipelines = Vec::new();
+        let (mut dense_module, mut optim_module) = (None, None);
         for (name, src, entries) in files.into_iter().chain(super::tfm_kernels::FILES) {
             let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
                 label: Some(name),
                 source: wgpu::ShaderSource::Wgsl(format!("{COMMON}\n{src}").into()),
             });
+            match name {
+                "dense" => dense_module = Some(module.clone()),
+                "optim" => optim_module = Some(module.clone()),
+                _ => {}
+            }
             for &(k, ep) in entries {
                 let p = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
                     label: Some(ep),
@@ -254,11 +269,51 @@ impl Kernels {
                 pipelines.push((k, p));
             }
         }
-        Kernels { layout, pipelines }
+        let (dense_module, optim_module) =
+            (dense_module.expect("dense.wgsl is built"), optim_module.expect("optim.wgsl is built"));
+        Kernels { layout, pipelines, pipeline_layout: pl, dense_module, optim_module, variants: Default::default() }
     }
 
     pub fn pipeline(&self, k: K) -> &wgpu::ComputePipeline {
         &self.pipelines.iter().find(|(kk, _)| *kk == k).expect("every kernel is built").1
+    }
+
+    /// Kernel `k` specialized to `d` (made once per combination, then shared): the dense
+    /// forward and data backward to `d`'s activations and flags (the overridable constants
+    /// `ACT`, `ACT_PREV`, `FLAGS` of `shaders/dense.wgsl`), the optimizers to `d.flags` and, with
+    /// `plain`, to steps without clipping, L1 or gradient noise (`shaders/optim.wgsl`); `None`
+    /// for other kernels (they run the generic pipeline). The arithmetic is the generic
+    /// kernel's: only branches whose condition is then known fold away.
+    pub fn specialized(&self, device: &wgpu::Device, k: K, d: &Dims, plain: bool) -> Option<wgpu::ComputePipeline> {
+        let (module, ep) = match k {
+            K::Fwd => (&self.dense_module, "fwd"),
+            K::BwdData => (&self.dense_module, "bwd_data"),
+            K::Sgd => (&self.optim_module, "sgd"),
+            K::Momentum => (&self.optim_module, "momentum"),
+            K::Adam => (&self.optim_module, "adam"),
+            _ => return None,
+        };
+        let dense = matches!(k, K::Fwd | K::BwdData);
+        let key = if dense { (k, d.act, d.act_prev, d.flags) } else { (k, u32::from(plain), 0, d.flags) };
+        let mut cache = self.variants.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, p)) = cache.iter().find(|(kk, _)| *kk == key) {
+            return Some(p.clone());
+        }
+        let constants: Vec<(&str, f64)> = if dense {
+            vec![("ACT", d.act as f64), ("ACT_PREV", d.act_prev as f64), ("FLAGS", d.flags as f64)]
+        } else {
+            vec![("FLAGS", d.flags as f64), ("PLAIN", if plain { 1.0 } else { 0.0 })]
+        };
+        let p = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some(ep),
+            layout: Some(&self.pipeline_layout),
+            module,
+            entry_point: Some(ep),
+            compilation_options: wgpu::PipelineCompilationOptions { constants: &constants, ..Default::default() },
+            cache: None,
+        });
+        cache.push((key, p.clone()));
+        Some(p)
     }
 }
 

@@ -41,7 +41,7 @@ pub enum PlanKind {
 
 pub struct GpuBackend {
     ctx: Arc<GpuContext>,
-    kern: Kernels,
+    kern: Arc<Kernels>,
     layout: Layout,
     batch: usize,
     n: (usize, usize),
@@ -94,7 +94,7 @@ impl GpuBackend {
         let needs = memory::plan(&l, b, ntr, nte);
         memory::check(&needs, ctx.limits.max_storage_buffer_binding_size, ctx.limits.max_buffer_size)?;
         let k_max = memory::steps_per_submit(m, b);
-        let kern = Kernels::new(&ctx.device);
+        let kern = ctx.kernels();
         let (tt_tr, tt_te) = s.targets();
         let (m1, m2) = s.moments.clone().unwrap_or_else(|| (vec![0.0; m * p], vec![0.0; m * p]));
         let params = init(&ctx, "params", bytemuck::cast_slice(&s.params));
@@ -289,6 +289,15 @@ impl GpuBackend {
         crate::gpu::builder::encode_plan(enc, &self.kern, &self.bind_groups, plan, slot, clip);
     }
 
+    /// Record one training step of hyperparameters `h` at step slot `slot`: the gradient norm
+    /// only when clipping, the optimizer's plain pipeline when the step has no clipping, L1 or
+    /// gradient noise.
+    fn encode_train(&self, enc: &mut wgpu::CommandEncoder, slot: u32, h: &StepHyper) {
+        let clip = h.clip > 0.0;
+        let plain = !clip && h.l1 == 0.0 && h.noise == 0.0;
+        crate::gpu::builder::encode_step(enc, &self.kern, &self.bind_groups, &self.step_plan, slot, clip, plain);
+    }
+
     fn submit(&self, enc: wgpu::CommandEncoder) {
         crate::gpu::builder::submit_counted(&self.ctx, &self.in_flight, enc);
     }
@@ -333,7 +342,7 @@ impl Backend for GpuBackend {
                 }
                 self.ctx.queue.write_buffer(&self.slot_buf, 0, &bytes);
                 for (k, h) in chunk.iter().enumerate() {
-                    self.encode(&mut enc, &self.step_plan, (k as u64 * UNIFORM_STRIDE) as u32, h.clip > 0.0);
+                    self.encode_train(&mut enc, (k as u64 * UNIFORM_STRIDE) as u32, h);
                 }
                 self.grads_fresh = true;
             }

@@ -150,11 +150,70 @@ pub fn axis_batches(axis: SweepAxis, e: &Experiment) -> bool {
     }
 }
 
+/// The fixed cost of one more backend per training step (its ~2L+3 dispatches), in the unit of
+/// [`width_buckets`]: padded units × batch rows, one model. Measured on lavapipe (the CPU
+/// Vulkan that stands in for SwiftShader): a dispatch costs about as much as ~2k such units.
+pub const GROUP_COST: usize = 16_384;
+
 /// The points of each backend, in order: points that agree on every axis that does not batch.
 /// `pad_widths`: whether a width axis batches by padding (worth it on a GPU, where the padded
 /// models run in parallel; on the CPU padding costs max width × models instead of the sum of
-/// the widths, so the CPU runs one group per width).
+/// the widths, so the CPU runs one group per width). Padded groups are split into width
+/// buckets ([`width_buckets`]) so that narrow models are not padded to the widest.
 pub fn groups(e: &Experiment, points: &[SweepPoint], pad_widths: bool) -> Vec<Vec<usize>> {
+    let keyed = key_groups(e, points, pad_widths);
+    if !(pad_widths && [e.sweep, e.sweep2].contains(&SweepAxis::Width) && axis_batches(SweepAxis::Width, e)) {
+        return keyed;
+    }
+    let rows = e.bs.max(1) as usize * e.seeds.max(1) as usize;
+    keyed.into_iter().flat_map(|g| width_buckets(points, g, rows)).collect()
+}
+
+/// Splits a padded group (point indices `g`) into buckets of neighbouring widths (each point's
+/// widest hidden layer) minimizing Σ over buckets of [`GROUP_COST`] + points × bucket width ×
+/// `rows` (batch rows × seeds per point): the padded work plus each backend's fixed cost. A
+/// bucket keeps its points in their original order; buckets come narrowest first. Each model
+/// still trains exactly as alone (`build`), whatever its bucket.
+pub fn width_buckets(points: &[SweepPoint], g: Vec<usize>, rows: usize) -> Vec<Vec<usize>> {
+    let width = |i: usize| points[i].exp.layers.iter().copied().max().unwrap_or(0) as usize;
+    let mut order = g.clone();
+    order.sort_by_key(|&i| width(i));
+    let n = order.len();
+    // best[j]: least cost of the first j points (by width); cut[j]: where its last bucket starts.
+    let mut best = vec![0usize; n + 1];
+    let mut cut = vec![0usize; n + 1];
+    for j in 1..=n {
+        best[j] = usize::MAX;
+        for i in 0..j {
+            // Equal widths stay together.
+            if i > 0 && width(order[i - 1]) == width(order[i]) {
+                continue;
+            }
+            let c = best[i].saturating_add(GROUP_COST + (j - i) * width(order[j - 1]) * rows);
+            if c < best[j] {
+                (best[j], cut[j]) = (c, i);
+            }
+        }
+    }
+    let mut bounds = vec![];
+    let mut j = n;
+    while j > 0 {
+        bounds.push((cut[j], j));
+        j = cut[j];
+    }
+    bounds
+        .into_iter()
+        .rev()
+        .map(|(a, b)| {
+            let mut bucket: Vec<usize> = order[a..b].to_vec();
+            bucket.sort_unstable();
+            bucket
+        })
+        .collect()
+}
+
+/// [`groups`] before width bucketing: points that agree on every axis that does not batch.
+fn key_groups(e: &Experiment, points: &[SweepPoint], pad_widths: bool) -> Vec<Vec<usize>> {
     let batches = |axis| axis_batches(axis, e) && (pad_widths || axis != SweepAxis::Width);
     let (b1, b2) = (batches(e.sweep), batches(e.sweep2));
     let mut keys: Vec<(Option<u64>, Option<u64>)> = Vec::new();
@@ -185,5 +244,28 @@ mod tests {
         let t = interpolation_threshold(&e).unwrap();
         assert!((t - 62.25).abs() < 1e-9, "{t}");
         assert_eq!(interpolation_threshold(&Experiment { sweep: SweepAxis::Lr, ..e }), None);
+    }
+
+    #[test]
+    fn width_buckets_bound_the_padding() {
+        let widths: Vec<String> = crate::bench::widths::sweep().iter().map(|w| w.to_string()).collect();
+        let e = decode(&format!("v=1&layers=8&sweep=width&sweep_values={}", widths.join(","))).experiment;
+        let pts = expand(&e);
+        let g = groups(&e, &pts, true);
+        let w = |i: usize| pts[i].exp.layers[0] as usize;
+        // Every point once; buckets of neighbouring widths, narrowest first.
+        let mut all: Vec<usize> = g.iter().flatten().copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..64).collect::<Vec<_>>());
+        assert!(g.len() > 1 && g.len() < 8, "{} buckets", g.len());
+        for pair in g.windows(2) {
+            assert!(pair[0].iter().map(|&i| w(i)).max() < pair[1].iter().map(|&i| w(i)).min());
+        }
+        let padded: usize = g.iter().map(|b| b.len() * b.iter().map(|&i| w(i)).max().unwrap()).sum();
+        assert!(padded < 64 * 512 * 3 / 4, "padded units {padded}");
+        // Small sweeps stay one group; the CPU (no padding) one per width.
+        let small = decode("v=1&sweep=width&sweep_values=1,2,3,8&seeds=2").experiment;
+        assert_eq!(groups(&small, &expand(&small), true).len(), 1);
+        assert_eq!(groups(&e, &pts, false).len(), 64);
     }
 }

@@ -28,11 +28,13 @@ impl GpuBackend {
         let mut out = vec![];
         let plans = self.step_plan.iter().map(|d| (d, "")).chain(self.eval_plan.iter().map(|d| (d, "eval ")));
         for (d, tag) in plans {
+            // Training steps without clipping, L1 or noise run the optimizer's plain pipeline.
+            let pipe = d.pipe.plain.as_ref().or(d.pipe.any.as_ref());
             let run = |n: usize| {
                 let mut enc = dev.create_command_encoder(&Default::default());
                 {
                     let mut pass = enc.begin_compute_pass(&Default::default());
-                    pass.set_pipeline(self.kern.pipeline(d.k));
+                    pass.set_pipeline(pipe.unwrap_or_else(|| self.kern.pipeline(d.k)));
                     for _ in 0..n {
                         pass.set_bind_group(0, &self.bind_groups[d.bg], &[0]);
                         pass.dispatch_workgroups(d.groups, 1, 1);

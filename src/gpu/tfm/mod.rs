@@ -93,6 +93,7 @@ impl Rec<'_> {
             slot: matches!(k, K::Gather | K::Sgd | K::Momentum | K::Adam),
             label: format!("{k:?} m={} b={} i={} o={}", d.m, d.b, d.i, d.o),
             flops: 0.0,
+            pipe: Default::default(),
         }
     }
 }
