@@ -12,12 +12,12 @@ use crate::train::Session;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
-fn now() -> f64 {
+pub(super) fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 /// Give the browser's event loop a turn (map callbacks only resolve there).
-async fn yield_now() {
+pub(super) async fn yield_now() {
     let p = js_sys::Promise::new(&mut |res, _| {
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback(&res);

@@ -9,24 +9,12 @@
 // wasm is single-threaded: the GPU context is shared with `Arc` as natively, though not `Send`.
 #![allow(clippy::arc_with_non_send_sync)]
 
+use super::web::{now, yield_now};
 use crate::engine::Backend;
 use crate::gpu::GpuContext;
 use crate::train::Session;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
-
-fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
-
-async fn yield_now() {
-    let p = js_sys::Promise::new(&mut |res, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback(&res);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
-}
 
 /// Run `n` more steps and wait until they have run (the GPU queue drained).
 async fn steps(s: &mut Session, n: usize) -> Result<(), String> {
