@@ -54,9 +54,15 @@ try {
   check(await waitFor(page, () => location.hash.includes('data=mod'), null, 10000), 'the preset link is data=mod');
   check(await waitFor(page, () => !!document.querySelector('#grok-panel'), null, 10000), 'grokking panel shown');
   check(!(await page.$('#features')) && !(await page.$('#noise')) && !(await page.$('#rff')), 'features and noise controls hidden');
-  await page.waitForTimeout(500);
-  const wrong0 = await colorPixels(page, '#boundary', TRAIN_WRONG);
-  const right0 = await colorPixels(page, '#boundary', TRAIN_OK);
+  // The untrained table appears with the step-0 snapshot (after the session's pipelines compile).
+  const tDraw = Date.now();
+  let wrong0 = 0, right0 = 0;
+  while (wrong0 + right0 === 0 && Date.now() - tDraw < 20000) {
+    await page.waitForTimeout(250);
+    wrong0 = await colorPixels(page, '#boundary', TRAIN_WRONG);
+    right0 = await colorPixels(page, '#boundary', TRAIN_OK);
+  }
+  console.log(`     untrained table drawn ${Date.now() - tDraw} ms after the grokking panel`);
   const acc0 = await inkPixels(page, '#acc-chart');
   check(wrong0 > 5000, `untrained table mostly wrong (${wrong0} dark red px, ${right0} dark blue px)`);
   await page.click('#play');
